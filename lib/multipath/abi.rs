@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The C ABI of libmultipath.
+//!
+//! Every type C can see and every `extern "C"` function of the library lives
+//! here; `include/linux/multipath.h` is generated from this file by cbindgen
+//! (see `scripts/multipath_header.sh`).  Each function checks its arguments,
+//! converts the raw pointers once and calls safe code in the other modules.
+//!
+//! Integer-valued C enums are plain integers plus `#define`s on purpose: the
+//! library reads fields that drivers write, and an out-of-range value read as
+//! a Rust enum would be undefined behaviour.  Plain integers also keep the
+//! kCFI type hashes of the callbacks independent of enum names.
+
+#![expect(non_camel_case_types)]
+
+use kernel::{
+    bindings,
+    prelude::*, //
+};
+
+use crate::head::Head;
+
+/// MPATH_HEAD_DISK_LIVE - Bit in [`mpath_head::flags`]: the head gendisk has been added.
+pub const MPATH_HEAD_DISK_LIVE: c_ulong = 0;
+/// MPATH_HEAD_QUEUE_IF_NO_PATH - Bit in [`mpath_head::flags`]: queue I/O when no path is available.
+pub const MPATH_HEAD_QUEUE_IF_NO_PATH: c_ulong = 1;
+/// MPATH_HEAD_CDEV_LIVE - Bit in [`mpath_head::flags`]: the head character device has been added.
+pub const MPATH_HEAD_CDEV_LIVE: c_ulong = 2;
+
+/// MPATH_DEVICE_SYSFS_ATTR_LINK - Bit in [`mpath_device::flags`]: a link to this path exists in the head's
+/// `multipath/` sysfs directory.
+pub const MPATH_DEVICE_SYSFS_ATTR_LINK: c_ulong = 0;
+
+/// MPATH_IOPOLICY_NUMA - I/O policy: use the path closest to the submitting CPU's NUMA node.
+pub const MPATH_IOPOLICY_NUMA: c_int = 0;
+/// MPATH_IOPOLICY_RR - I/O policy: rotate over the usable paths.
+pub const MPATH_IOPOLICY_RR: c_int = 1;
+/// MPATH_IOPOLICY_QD - I/O policy: use the path with the fewest outstanding requests.
+pub const MPATH_IOPOLICY_QD: c_int = 2;
+
+/// MPATH_STATE_OPTIMIZED - Path access state: active/optimized.
+pub const MPATH_STATE_OPTIMIZED: c_int = 0;
+/// MPATH_STATE_NONOPTIMIZED - Path access state: active/non-optimized.
+pub const MPATH_STATE_NONOPTIMIZED: c_int = 1;
+/// MPATH_STATE_OTHER - Path access state: anything else; such a path is never selected.
+pub const MPATH_STATE_OTHER: c_int = 2;
+
+/// struct mpath_iopolicy - The I/O policy of a group of heads, owned by the driver.
+///
+/// NVMe keeps one per subsystem, SCSI one per multipath head.
+#[repr(C)]
+pub struct mpath_iopolicy {
+    /// @iopolicy: One of the `MPATH_IOPOLICY_*` values; read with `READ_ONCE()`.
+    pub iopolicy: c_int,
+}
+
+/// struct mpath_device - One path to a multipath head, embedded in the driver's per-path object.
+#[repr(C)]
+pub struct mpath_device {
+    /// @mpath_head: The head this path belongs to, set by `mpath_add_device()`.
+    pub mpath_head: *mut mpath_head,
+    /// @siblings: Entry in [`mpath_head::dev_list`] (an SRCU-protected list).
+    pub siblings: bindings::list_head,
+    /// @disk: The path's own (hidden) gendisk; set by the driver before adding the
+    /// path.
+    pub disk: *mut bindings::gendisk,
+    /// @flags: `MPATH_DEVICE_*` bits.
+    pub flags: c_ulong,
+    /// @numa_node: NUMA node of the path, or `NUMA_NO_NODE`; set by the driver.
+    pub numa_node: c_int,
+    /// @access_state: One of the `MPATH_STATE_*` values, maintained by the driver.
+    pub access_state: c_int,
+}
+
+/// struct mpath_head_template - Driver callbacks of a multipath head.
+#[repr(C)]
+pub struct mpath_head_template {
+    /// @available_path: Whether `mdev` may become usable again, so that I/O should be queued
+    /// rather than failed.  Called under SRCU.
+    pub available_path: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> bool>,
+    /// @remove_head: Tear the head down after its delayed removal expired.
+    pub remove_head: Option<unsafe extern "C" fn(head: *mut mpath_head)>,
+    /// @add_cdev: Add the head character device once the head disk is live.
+    pub add_cdev: Option<unsafe extern "C" fn(head: *mut mpath_head) -> c_int>,
+    /// @del_cdev: Delete the head character device.
+    pub del_cdev: Option<unsafe extern "C" fn(head: *mut mpath_head)>,
+    /// @is_disabled: Whether `mdev` must not be used at all.
+    pub is_disabled: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> bool>,
+    /// @is_optimized: Whether `mdev` is an optimized path.
+    pub is_optimized: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> bool>,
+    /// @get_nr_active: The number of outstanding requests on `mdev` (queue-depth policy).
+    pub get_nr_active: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> c_int>,
+    /// @cdev_ioctl: Handle an ioctl of the head character device on the path `mdev`.
+    pub cdev_ioctl: Option<
+        unsafe extern "C" fn(
+            mdev: *mut mpath_device,
+            cmd: c_uint,
+            arg: c_ulong,
+            open_for_write: bool,
+        ) -> c_long,
+    >,
+    /// @chr_uring_cmd: io_uring passthrough on the head character device.
+    pub chr_uring_cmd: Option<
+        unsafe extern "C" fn(
+            mdev: *mut mpath_device,
+            ioucmd: *mut bindings::io_uring_cmd,
+            issue_flags: c_uint,
+        ) -> c_int,
+    >,
+    /// @chr_uring_cmd_iopoll: io_uring iopoll on the head character device.
+    pub chr_uring_cmd_iopoll: Option<
+        unsafe extern "C" fn(
+            ioucmd: *mut bindings::io_uring_cmd,
+            iob: *mut bindings::io_comp_batch,
+            poll_flags: c_uint,
+        ) -> c_int,
+    >,
+    /// @get_iopolicy: The I/O policy (`MPATH_IOPOLICY_*`) that applies to `head`.
+    pub get_iopolicy: Option<unsafe extern "C" fn(head: *mut mpath_head) -> c_int>,
+    /// @clone_bio: Optional: the bio to send down a path instead of `bio`.
+    pub clone_bio: Option<unsafe extern "C" fn(bio: *mut bindings::bio) -> *mut bindings::bio>,
+    /// @device_groups: Per-path sysfs groups of the driver.
+    pub device_groups: *const *const bindings::attribute_group,
+    /// @ioctl_begin: Called under SRCU before an ioctl; a non-NULL `*data` makes the
+    /// library drop SRCU around the ioctl and call `ioctl_finish(data)`.
+    pub ioctl_begin:
+        Option<unsafe extern "C" fn(mdev: *mut mpath_device, cmd: c_uint, data: *mut *mut c_void)>,
+    /// @ioctl_finish: See `ioctl_begin`.
+    pub ioctl_finish: Option<unsafe extern "C" fn(data: *mut c_void)>,
+}
+
+/// struct mpath_head - A multipath head: one per LUN or namespace, allocated by the library.
+///
+/// The driver sets `mpdt`, `drvdata`, `parent`, `disk_groups` and
+/// `drv_module` after `mpath_alloc_head()`; everything else belongs to the
+/// library.
+#[repr(C)]
+pub struct mpath_head {
+    /// @srcu: Protects `dev_list` traversal and `current_path` reads.
+    pub srcu: bindings::srcu_struct,
+    /// @dev_list: All paths of this head ([`mpath_device::siblings`]).
+    pub dev_list: bindings::list_head,
+    /// @lock: Serialises path list changes and head state changes.
+    pub lock: bindings::mutex,
+    /// @ref: Head lifetime; the driver holds the initial reference.
+    pub r#ref: bindings::kref,
+    /// @requeue_list: Bios waiting for a usable path.
+    pub requeue_list: bindings::bio_list,
+    /// @requeue_lock: Protects `requeue_list`.
+    pub requeue_lock: bindings::spinlock_t,
+    /// @requeue_work: Resubmits `requeue_list`.
+    pub requeue_work: bindings::work_struct,
+    /// @cdev: The head character device.
+    pub cdev: bindings::cdev,
+    /// @cdev_device: The device of the head character device.
+    pub cdev_device: bindings::device,
+    /// @remove_work: Delayed removal of the head after its last path went away.
+    pub remove_work: bindings::delayed_work,
+    /// @delayed_removal_secs: Seconds to keep a head without paths; 0 removes it at once.
+    pub delayed_removal_secs: c_uint,
+    /// @drv_module: Module pinned while `remove_work` is pending; set by the driver.
+    pub drv_module: *mut bindings::module,
+    /// @drvdata: Driver back pointer.
+    pub drvdata: *mut c_void,
+    /// @flags: `MPATH_HEAD_*` bits.
+    pub flags: c_ulong,
+    /// @disk: The multipath gendisk, or NULL.
+    pub disk: *mut bindings::gendisk,
+    /// @partition_scan_work: Deferred partition scan of the head disk.
+    pub partition_scan_work: bindings::work_struct,
+    /// @parent: Parent device of the head disk; set by the driver.
+    pub parent: *mut bindings::device,
+    /// @disk_groups: sysfs groups of the head disk; set by the driver.
+    pub disk_groups: *const *const bindings::attribute_group,
+    /// @mpdt: Driver callbacks; set by the driver.
+    pub mpdt: *const mpath_head_template,
+    /// @io_requeue_no_usable_path_count: Bios requeued because no path was usable.
+    pub io_requeue_no_usable_path_count: bindings::atomic_long_t,
+    /// @io_fail_no_available_path_count: Bios failed because no path was available.
+    pub io_fail_no_available_path_count: bindings::atomic_long_t,
+    /// @nr_current_paths: Number of entries of `current_path` (`nr_node_ids` at allocation).
+    pub nr_current_paths: c_uint,
+    /// @current_path: Per-NUMA-node cache of the selected path; `nr_current_paths` entries.
+    pub current_path: [*mut mpath_device; 0],
+}
+
+/// mpath_alloc_head() - Allocate a multipath head.
+///
+/// The head starts with one reference, held by the caller, an empty path
+/// list and every lock, work item and the SRCU domain initialised.
+///
+/// Return: the head, or an `ERR_PTR()` (`-ENOMEM`, or the error of
+/// `init_srcu_struct()`).  Context: process context, may sleep.
+#[no_mangle]
+pub extern "C" fn mpath_alloc_head() -> *mut mpath_head {
+    match Head::alloc() {
+        Ok(head) => head,
+        Err(e) => e.to_ptr(),
+    }
+}
+
+/// mpath_get_head() - Take a reference on `head` unless its last reference is already gone.
+///
+/// Return: 0, or `-ENXIO` if the head is being freed.
+///
+/// # Safety
+///
+/// `head` must point to a head from `mpath_alloc_head()` whose memory is
+/// still valid (for example because the caller's own object or an SRCU/RCU
+/// read section keeps it alive).
+#[no_mangle]
+pub unsafe extern "C" fn mpath_get_head(head: *mut mpath_head) -> c_int {
+    // SAFETY: The caller guarantees that `head` is a live head.
+    let Some(head) = (unsafe { Head::from_raw(head) }) else {
+        return ENXIO.to_errno();
+    };
+    match head.try_get() {
+        true => 0,
+        false => ENXIO.to_errno(),
+    }
+}
+
+/// mpath_put_head() - Drop a reference on `head`; the last one frees it.
+///
+/// # Safety
+///
+/// The caller must own a reference on `head` (the initial one or one from
+/// `mpath_get_head()`), which this call consumes.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_put_head(head: *mut mpath_head) {
+    // SAFETY: The caller owns a reference, so `head` is a live head.
+    if let Some(head) = unsafe { Head::from_raw(head) } {
+        // SAFETY: The caller passes its reference on to us.
+        unsafe { head.put() };
+    }
+}
+
+/// mpath_synchronize() - Wait until every SRCU read section of `head` that started before has
+/// ended.  Context: process context, may sleep.
+///
+/// # Safety
+///
+/// `head` must be a live head on which the caller holds a reference.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_synchronize(head: *mut mpath_head) {
+    // SAFETY: The caller holds a reference, so `head` is a live head.
+    if let Some(head) = unsafe { Head::from_raw(head) } {
+        head.synchronize();
+    }
+}
+
+/// Assert that a `#[repr(C)]` type has the layout bindgen sees in the
+/// committed header, so that a Rust change without a regenerated header
+/// fails the build.
+///
+/// Fields are listed by name; fields that bindgen renames (Rust keywords) are
+/// listed as `rust_name => bindgen_name` after a `;`.  The exhaustive
+/// patterns make a field missing on either side a build error too.
+macro_rules! assert_same_layout {
+    ($t:ident { $($f:ident),* $(,)? $(; $($rf:ident => $bf:ident),* $(,)?)? }) => {
+        static_assert!(size_of::<$t>() == size_of::<bindings::$t>());
+        static_assert!(align_of::<$t>() == align_of::<bindings::$t>());
+        $(static_assert!(offset_of!($t, $f) == offset_of!(bindings::$t, $f));)*
+        $($(static_assert!(offset_of!($t, $rf) == offset_of!(bindings::$t, $bf));)*)?
+        const _: () = {
+            #[expect(dead_code)]
+            fn exhaustive(a: $t, b: bindings::$t) {
+                let $t { $($f: _,)* $($($rf: _,)*)? } = a;
+                let bindings::$t { $($f: _,)* $($($bf: _,)*)? } = b;
+            }
+        };
+    };
+}
+
+assert_same_layout!(mpath_iopolicy { iopolicy });
+assert_same_layout!(mpath_device {
+    mpath_head,
+    siblings,
+    disk,
+    flags,
+    numa_node,
+    access_state,
+});
+assert_same_layout!(mpath_head_template {
+    available_path,
+    remove_head,
+    add_cdev,
+    del_cdev,
+    is_disabled,
+    is_optimized,
+    get_nr_active,
+    cdev_ioctl,
+    chr_uring_cmd,
+    chr_uring_cmd_iopoll,
+    get_iopolicy,
+    clone_bio,
+    device_groups,
+    ioctl_begin,
+    ioctl_finish,
+});
+assert_same_layout!(mpath_head {
+    srcu,
+    dev_list,
+    lock,
+    requeue_list,
+    requeue_lock,
+    requeue_work,
+    cdev,
+    cdev_device,
+    remove_work,
+    delayed_removal_secs,
+    drv_module,
+    drvdata,
+    flags,
+    disk,
+    partition_scan_work,
+    parent,
+    disk_groups,
+    mpdt,
+    io_requeue_no_usable_path_count,
+    io_fail_no_available_path_count,
+    nr_current_paths,
+    current_path;
+    r#ref => ref_,
+});
