@@ -47,8 +47,12 @@ done
 while read -r f; do
 	is_workspace_path "$f" && continue
 	[ -n "${keep[$f]:-}" ] && continue
-	log "removing $f (not in the series any more)"
-	git -C "$ROOT" rm -q -f "$f"
+	if [ "${PRUNE:-0}" = 1 ]; then
+		log "removing $f (not in the series any more)"
+		git -C "$ROOT" rm -q -f "$f"
+	else
+		log "warning: $f is in the repo but in no patch (PRUNE=1 removes it)"
+	fi
 done < <(git -C "$ROOT" ls-files)
 
 # 2. One directory per patch.

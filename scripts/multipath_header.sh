@@ -4,7 +4,7 @@
 # Generate include/linux/multipath.h from the Rust sources of libmultipath
 # with cbindgen, or with --check verify that the committed header is current.
 #
-# Usage: scripts/multipath_header.sh [--check]   (from the top of the tree)
+# Usage: run from the top of the tree, with --check to only compare.
 
 set -eu
 

@@ -26,23 +26,26 @@
 #define MPATH_HEAD_DISK_LIVE 0
 
 /**
- * MPATH_HEAD_QUEUE_IF_NO_PATH - Bit in [`mpath_head::flags`]: queue I/O when no path is available.
+ * MPATH_HEAD_QUEUE_IF_NO_PATH - Bit in [`mpath_head::flags`]: queue I/O when no path
+ * is available.
  */
 #define MPATH_HEAD_QUEUE_IF_NO_PATH 1
 
 /**
- * MPATH_HEAD_CDEV_LIVE - Bit in [`mpath_head::flags`]: the head character device has been added.
+ * MPATH_HEAD_CDEV_LIVE - Bit in [`mpath_head::flags`]: the head character device has
+ * been added.
  */
 #define MPATH_HEAD_CDEV_LIVE 2
 
 /**
- * MPATH_DEVICE_SYSFS_ATTR_LINK - Bit in [`mpath_device::flags`]: a link to this path exists in the head's
- * `multipath/` sysfs directory.
+ * MPATH_DEVICE_SYSFS_ATTR_LINK - Bit in [`mpath_device::flags`]: a link to this path
+ * exists in the head's `multipath/` sysfs directory.
  */
 #define MPATH_DEVICE_SYSFS_ATTR_LINK 0
 
 /**
- * MPATH_IOPOLICY_NUMA - I/O policy: use the path closest to the submitting CPU's NUMA node.
+ * MPATH_IOPOLICY_NUMA - I/O policy: use the path closest to the submitting CPU's NUMA
+ * node.
  */
 #define MPATH_IOPOLICY_NUMA 0
 
@@ -67,12 +70,14 @@
 #define MPATH_STATE_NONOPTIMIZED 1
 
 /**
- * MPATH_STATE_OTHER - Path access state: anything else; such a path is never selected.
+ * MPATH_STATE_OTHER - Path access state: anything else; such a path is never
+ * selected.
  */
 #define MPATH_STATE_OTHER 2
 
 /**
- * struct mpath_device - One path to a multipath head, embedded in the driver's per-path object.
+ * struct mpath_device - One path to a multipath head, embedded in the driver's
+ * per-path object.
  */
 struct mpath_device {
 	/**

@@ -23,16 +23,19 @@ use crate::head::Head;
 
 /// MPATH_HEAD_DISK_LIVE - Bit in [`mpath_head::flags`]: the head gendisk has been added.
 pub const MPATH_HEAD_DISK_LIVE: c_ulong = 0;
-/// MPATH_HEAD_QUEUE_IF_NO_PATH - Bit in [`mpath_head::flags`]: queue I/O when no path is available.
+/// MPATH_HEAD_QUEUE_IF_NO_PATH - Bit in [`mpath_head::flags`]: queue I/O when no path
+/// is available.
 pub const MPATH_HEAD_QUEUE_IF_NO_PATH: c_ulong = 1;
-/// MPATH_HEAD_CDEV_LIVE - Bit in [`mpath_head::flags`]: the head character device has been added.
+/// MPATH_HEAD_CDEV_LIVE - Bit in [`mpath_head::flags`]: the head character device has
+/// been added.
 pub const MPATH_HEAD_CDEV_LIVE: c_ulong = 2;
 
-/// MPATH_DEVICE_SYSFS_ATTR_LINK - Bit in [`mpath_device::flags`]: a link to this path exists in the head's
-/// `multipath/` sysfs directory.
+/// MPATH_DEVICE_SYSFS_ATTR_LINK - Bit in [`mpath_device::flags`]: a link to this path
+/// exists in the head's `multipath/` sysfs directory.
 pub const MPATH_DEVICE_SYSFS_ATTR_LINK: c_ulong = 0;
 
-/// MPATH_IOPOLICY_NUMA - I/O policy: use the path closest to the submitting CPU's NUMA node.
+/// MPATH_IOPOLICY_NUMA - I/O policy: use the path closest to the submitting CPU's NUMA
+/// node.
 pub const MPATH_IOPOLICY_NUMA: c_int = 0;
 /// MPATH_IOPOLICY_RR - I/O policy: rotate over the usable paths.
 pub const MPATH_IOPOLICY_RR: c_int = 1;
@@ -43,7 +46,8 @@ pub const MPATH_IOPOLICY_QD: c_int = 2;
 pub const MPATH_STATE_OPTIMIZED: c_int = 0;
 /// MPATH_STATE_NONOPTIMIZED - Path access state: active/non-optimized.
 pub const MPATH_STATE_NONOPTIMIZED: c_int = 1;
-/// MPATH_STATE_OTHER - Path access state: anything else; such a path is never selected.
+/// MPATH_STATE_OTHER - Path access state: anything else; such a path is never
+/// selected.
 pub const MPATH_STATE_OTHER: c_int = 2;
 
 /// struct mpath_iopolicy - The I/O policy of a group of heads, owned by the driver.
@@ -55,7 +59,8 @@ pub struct mpath_iopolicy {
     pub iopolicy: c_int,
 }
 
-/// struct mpath_device - One path to a multipath head, embedded in the driver's per-path object.
+/// struct mpath_device - One path to a multipath head, embedded in the driver's
+/// per-path object.
 #[repr(C)]
 pub struct mpath_device {
     /// @mpath_head: The head this path belongs to, set by `mpath_add_device()`.

@@ -9,7 +9,13 @@
 #include <linux/export.h>
 #include <linux/multipath.h>
 
-EXPORT_SYMBOL_GPL(mpath_alloc_head);
-EXPORT_SYMBOL_GPL(mpath_get_head);
-EXPORT_SYMBOL_GPL(mpath_put_head);
-EXPORT_SYMBOL_GPL(mpath_synchronize);
+/*
+ * <linux/multipath.h> declares every function, so each export below is
+ * type-checked against its prototype.
+ */
+#define MPATH_EXPORT(sym) EXPORT_SYMBOL_GPL(sym)
+
+MPATH_EXPORT(mpath_alloc_head);
+MPATH_EXPORT(mpath_get_head);
+MPATH_EXPORT(mpath_put_head);
+MPATH_EXPORT(mpath_synchronize);

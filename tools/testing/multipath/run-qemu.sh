@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel under QEMU (TCG only) with the multipath test topologies and
+# run guest scenarios.  Prints the guest's MPTEST/MPDEMO/KTAP lines to the
+# log file and exits 0 only if the guest finished and reported no failure.
+#
+# Usage: run-qemu.sh -k bzImage -i initrd.gz -t kunit,qemunvme,scsidebug
+#                    -l console.log [-T timeout_s] [-a "extra cmdline"]
+#
+# Topology: q35 with two NUMA nodes; one nvme-subsys with two controllers
+# (same serial) on hot-pluggable root ports sharing one namespace.
+set -euo pipefail
+
+kernel= initrd= tests= log= timeout=300 append=
+while getopts k:i:t:l:T:a: opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	i) initrd=$OPTARG ;;
+	t) tests=$OPTARG ;;
+	l) log=$OPTARG ;;
+	T) timeout=$OPTARG ;;
+	a) append=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+[ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$tests" ] && [ -n "$log" ] || {
+	echo "usage: $0 -k bzImage -i initrd -t tests -l log [-T timeout] [-a append]" >&2
+	exit 2
+}
+QEMU=${QEMU:-qemu-system-x86_64}
+command -v "$QEMU" >/dev/null || {
+	echo "$0: $QEMU not found (Debian: apt-get install qemu-system-x86)" >&2
+	exit 1
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+truncate -s 64M "$work/ns1.img"
+
+rc=0
+timeout --kill-after=10 "$timeout" "$QEMU" \
+	-accel tcg -cpu max -machine q35 -smp 2 -m 1G -nographic -no-reboot \
+	-object memory-backend-ram,id=m0,size=512M \
+	-object memory-backend-ram,id=m1,size=512M \
+	-numa node,nodeid=0,cpus=0,memdev=m0 \
+	-numa node,nodeid=1,cpus=1,memdev=m1 \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 mtest=$tests $append" \
+	-drive "file=$work/ns1.img,if=none,id=nvm1,format=raw" \
+	-device nvme-subsys,id=subsys0,nqn=mpath-test \
+	-device pcie-root-port,id=rp1,chassis=1,slot=1 \
+	-device pcie-root-port,id=rp2,chassis=2,slot=2 \
+	-device nvme,id=ctrl0,serial=MPATH0001,subsys=subsys0,bus=rp1 \
+	-device nvme,id=ctrl1,serial=MPATH0001,subsys=subsys0,bus=rp2 \
+	-device nvme-ns,drive=nvm1,nsid=1,shared=on,bus=ctrl0 \
+	</dev/null >"$log" 2>&1 || rc=$?
+
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "MPTEST fail qemu: guest did not finish within ${timeout}s" >> "$log"
+	exit 1
+fi
+if ! grep -q '^MPTEST done' "$log"; then
+	echo "MPTEST fail qemu: guest stopped before the end (qemu exit $rc)" >> "$log"
+	exit 1
+fi
+! grep -q '^MPTEST fail' "$log"
