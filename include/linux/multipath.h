@@ -285,6 +285,18 @@ struct mpath_head {
 };
 
 /**
+ * struct mpath_iopolicy - The I/O policy of a group of heads, owned by the driver.
+ *
+ * NVMe keeps one per subsystem, SCSI one per multipath head.
+ */
+struct mpath_iopolicy {
+	/**
+	 * @iopolicy: One of the `MPATH_IOPOLICY_*` values; read with `READ_ONCE()`.
+	 */
+	int iopolicy;
+};
+
+/**
  * mpath_alloc_head() - Allocate a multipath head.
  *
  * The head starts with one reference, held by the caller, an empty path

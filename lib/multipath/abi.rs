@@ -12,7 +12,11 @@
 //! a Rust enum would be undefined behaviour.  Plain integers also keep the
 //! kCFI type hashes of the callbacks independent of enum names.
 
-#![expect(non_camel_case_types)]
+use core::mem::{
+    align_of,
+    offset_of,
+    size_of, //
+};
 
 use kernel::{
     bindings,

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+# Workspace for the libmultipath-rs patch series.  See README.md.
+#
+# Caches and the kernel work tree live in $(MPATH_CACHE), default
+# ~/.cache/libmultipath-rs.  KERNEL_SRC=/path/to/linux-7.3 uses your own
+# pristine tree instead of the Debian linux-source-7.3 package.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: help setup tree export series kernel header header-check \
+	check demo checkpatch clippy layout-guard clean
+
+help:
+	@echo "make demo          set up, build, boot under QEMU and print a report"
+	@echo "make check         all tests; ends with 'N passed, N failed'"
+	@echo "make setup         install build and test dependencies (idempotent)"
+	@echo "make tree          kernel work tree: pristine base + one commit per patch"
+	@echo "make export        write commits made in the work tree back into the repo"
+	@echo "make series        git format-patch + cover letter to out/series, git am check"
+	@echo "make kernel        configure (tinyconfig + fragment) and build the test kernel"
+	@echo "make header        regenerate include/linux/multipath.h with cbindgen"
+	@echo "make header-check  verify include/linux/multipath.h is up to date"
+
+setup:
+	@dev/setup.sh
+
+tree:
+	@dev/tree.sh
+
+export:
+	@dev/export.sh
+
+series:
+	@dev/series.sh
+
+kernel:
+	@dev/kernel.sh
+
+header:
+	@scripts/multipath_header.sh
+
+header-check:
+	@scripts/multipath_header.sh --check
+
+checkpatch:
+	@dev/checkpatch.sh
+
+clippy:
+	@dev/clippy.sh
+
+layout-guard:
+	@dev/layout-guard.sh
+
+check:
+	@dev/check.sh
+
+demo:
+	@dev/demo.sh
+
+clean:
+	rm -rf out
