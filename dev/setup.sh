@@ -75,4 +75,7 @@ else
 fi
 
 need_pristine
+log "checking 'make LLVM=-19 rustavailable' in the pristine tree"
+make -s -C "$PRISTINE" LLVM=-19 rustavailable ||
+	die "the kernel cannot use this Rust toolchain (see the message above)"
 log "setup complete"

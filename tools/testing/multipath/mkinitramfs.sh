@@ -13,15 +13,14 @@ out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 BUSYBOX=${BUSYBOX:-$(command -v busybox || true)}
 
-if [ -z "$BUSYBOX" ] || ! file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked'; then
+is_static() { [ -n "$1" ] && [ -x "$1" ] && file -L "$1" | grep -q 'statically linked'; }
+if ! is_static "$BUSYBOX"; then
+	BUSYBOX=
 	for b in /bin/busybox /usr/bin/busybox; do
-		if [ -x "$b" ] && ldd "$b" 2>&1 | grep -q 'not a dynamic'; then
-			BUSYBOX=$b
-			break
-		fi
+		is_static "$b" && BUSYBOX=$b && break
 	done
 fi
-if [ -z "$BUSYBOX" ] || ! ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic'; then
+if [ -z "$BUSYBOX" ]; then
 	echo "$0: a static busybox is needed (Debian: apt-get install busybox-static)" >&2
 	exit 1
 fi
