@@ -20,8 +20,8 @@ use kernel::{
     alloc::{
         allocator::Kmalloc,
         flags::{
-            GFP_KERNEL,
             __GFP_ZERO, //
+            GFP_KERNEL,
         },
         Allocator,
         NumaNode, //
@@ -235,7 +235,10 @@ mod tests {
         assert!(head.nr_current_paths() >= 1);
         // SAFETY: The head is valid and private to this test.
         unsafe {
-            assert!(core::ptr::eq((*raw).dev_list.next, &raw mut (*raw).dev_list));
+            assert!(core::ptr::eq(
+                (*raw).dev_list.next,
+                &raw mut (*raw).dev_list
+            ));
             assert!((*raw).disk.is_null());
             assert!((*raw).mpdt.is_null());
             let slots = (&raw mut (*raw).current_path).cast::<*mut mpath_device>();
@@ -288,7 +291,10 @@ mod tests {
     #[test]
     fn null_head_is_rejected() {
         // SAFETY: NULL is explicitly handled.
-        assert_eq!(unsafe { abi::mpath_get_head(core::ptr::null_mut()) }, ENXIO.to_errno());
+        assert_eq!(
+            unsafe { abi::mpath_get_head(core::ptr::null_mut()) },
+            ENXIO.to_errno()
+        );
         // SAFETY: NULL is explicitly handled and ignored.
         unsafe { abi::mpath_put_head(core::ptr::null_mut()) };
         // SAFETY: NULL is explicitly handled and ignored.

@@ -24,7 +24,7 @@ while [ $n -lt 300 ]; do
 	n=$((n + 1))
 done
 if [ -z "$head" ]; then
-	fail nvme_head_exists "no NVMe head with two paths after 30 s: $(ls /sys/block | tr '\n' ' ')"
+	fail nvme_head_exists "no head with two paths after 30 s: $(ls /sys/block | tr '\n' ' ')"
 	exit 0
 fi
 ok nvme_head_exists
@@ -86,7 +86,9 @@ got=$(dd if=/dev/$head bs=4k count=256 iflag=direct 2>/dev/null | md5sum)
 expect_eq nvme_io_after_path_removal "$want" "$got"
 d0=$(($(reads "$p0") - b0))
 check nvme_io_went_to_remaining_path test "$d0" -ge 256
-say "after removal: paths $(echo $left); 256 reads of 4 KiB -> $p0: $d0, data $( [ "$want" = "$got" ] && echo intact || echo CORRUPT)"
+data=CORRUPT
+[ "$want" = "$got" ] && data=intact
+say "after removal: paths $(echo $left); 256 reads of 4 KiB -> $p0: $d0, data $data"
 
 # Remove the last path: the head must go away (its libmultipath head is put
 # with it), and with a modular build the modules must unload cleanly.
@@ -102,10 +104,13 @@ if [ -n "$last" ]; then
 		n=$((n + 1))
 	done
 	check nvme_head_removed_with_last_path test ! -e "/sys/block/$head"
-	say "last path removed: head $head $( [ -e /sys/block/$head ] && echo 'still present' || echo 'gone')"
+	state=gone
+	[ -e "/sys/block/$head" ] && state="still present"
+	say "last path removed: head $head $state"
 fi
 if [ -e /sys/module/libmultipath/refcnt ]; then
 	rmmod nvme && rmmod nvme_core
-	check libmultipath_unused_after_nvme_unload test "$(cat /sys/module/libmultipath/refcnt)" = 0
+	refs=$(cat /sys/module/libmultipath/refcnt)
+	expect_eq libmultipath_unused_after_nvme_unload 0 "$refs"
 	check libmultipath_unloads rmmod libmultipath
 fi
