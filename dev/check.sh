@@ -46,41 +46,47 @@ step rustfmtcheck make -C "$TREE" -s LLVM=-19 rustfmtcheck
 step series "$ROOT/dev/series.sh"
 step checkpatch "$ROOT/dev/checkpatch.sh"
 
-echo "== kernel"
-if step kernel-build "$ROOT/dev/kernel.sh"; then
-	step clippy "$ROOT/dev/clippy.sh"
-	step layout-guard "$ROOT/dev/layout-guard.sh"
-	kernel_ok=1
-else
-	kernel_ok=0
-fi
-
-echo "== QEMU (KUnit and scenarios)"
-if [ "$kernel_ok" = 1 ]; then
-	log_file=$RESULTS/qemu-console.log
-	printf '[%4ds] qemu boot: kunit,qemunvme,scsidebug ...\n' $((SECONDS - t0))
-	"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$BUILD/mods" "$RESULTS/initrd.gz"
-	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$BUILD/arch/x86/boot/bzImage" \
-		-i "$RESULTS/initrd.gz" -t kunit,qemunvme,scsidebug -l "$log_file" -T 600
+# boot LABEL BUILD_DIR SCENARIOS: boot a kernel, run the guest scenarios and
+# count every guest check and every libmultipath KUnit case.
+boot() {
+	local label=$1 build=$2 tests=$3
+	local log_file=$RESULTS/$label-console.log
+	printf '[%4ds] %s: QEMU boot running %s ...\n' $((SECONDS - t0)) "$label" "$tests"
+	"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$build/mods" "$RESULTS/$label-initrd.gz"
+	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$build/arch/x86/boot/bzImage" \
+		-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T 900
 	tr -d '\r' < "$log_file" > "$log_file.clean"
 	while read -r _ res name rest; do
 		name=${name%:}
 		case $res in
-		ok) pass "guest: $name" ;;
-		fail) failt "guest: $name" "$rest" ;;
+		ok) pass "$label guest: $name" ;;
+		fail) failt "$label guest: $name" "$rest" ;;
 		esac
 	done < <(grep -E '^MPTEST (ok|fail) ' "$log_file.clean")
-	# KUnit: parse the KTAP the guest dumped.
-	sed -n '/^MPKUNIT begin/,/^MPKUNIT end/p' "$log_file.clean" | sed '1d;$d' > "$RESULTS/kunit.ktap"
-	python3 "$TREE/tools/testing/kunit/kunit.py" parse --raw_output=all < "$RESULTS/kunit.ktap" \
-		> "$RESULTS/kunit-parse.log" 2>&1 || true
-	nk=0
+	sed -n '/^MPKUNIT begin/,/^MPKUNIT end/p' "$log_file.clean" | sed '1d;$d' \
+		> "$RESULTS/$label-kunit.ktap"
+	local nk=0
 	while read -r res name; do
 		nk=$((nk + 1))
-		if [ "$res" = ok ]; then pass "kunit: $name"; else failt "kunit: $name"; fi
-	done < <(python3 "$ROOT/dev/ktap.py" < "$RESULTS/kunit.ktap" | grep ' libmultipath')
-	[ "$nk" -gt 0 ] || failt "kunit" "no KUnit results in the guest log"
-	grep -q '^MPTEST done' "$log_file.clean" || failt "qemu" "guest did not finish (see out/check/qemu-console.log)"
+		if [ "$res" = ok ]; then pass "$label kunit: $name"; else failt "$label kunit: $name"; fi
+	done < <(python3 "$ROOT/dev/ktap.py" < "$RESULTS/$label-kunit.ktap" | grep ' libmultipath')
+	[ "$nk" -gt 0 ] || failt "$label kunit" "no libmultipath KUnit results in the guest log"
+	grep -q '^MPTEST done' "$log_file.clean" ||
+		failt "$label qemu" "guest did not finish (see out/check/$label-console.log)"
+}
+
+FRAG=$ROOT/tools/testing/multipath
+echo "== kernel: libmultipath as a module (LIBMULTIPATH=m)"
+if step kernel-build "$ROOT/dev/kernel.sh"; then
+	step clippy "$ROOT/dev/clippy.sh"
+	step layout-guard "$ROOT/dev/layout-guard.sh"
+	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp
+fi
+
+echo "== kernel: libmultipath built in (LIBMULTIPATH=y)"
+if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.config" \
+	step kernel-build-builtin "$ROOT/dev/kernel.sh"; then
+	boot builtin "$CACHE/build-builtin" kunit,qemunvme
 fi
 
 echo

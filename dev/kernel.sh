@@ -36,22 +36,30 @@ KCONFIG_CONFIG=$NEW "${MK[@]}" -s tinyconfig >/dev/null
 # shellcheck disable=SC2086
 KCONFIG_CONFIG=$NEW "$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" "$NEW" $FRAGMENTS >/dev/null
 KCONFIG_CONFIG=$NEW "${MK[@]}" -s olddefconfig >/dev/null
-lost=0
-for frag in $FRAGMENTS; do
-	while read -r line; do
-		case "$line" in
-		CONFIG_*=n) want="# ${line%=n} is not set" ;;
-		CONFIG_*) want=$line ;;
-		*) continue ;;
-		esac
-		if ! grep -qxF "$want" "$NEW"; then
-			have=$(grep -E "^(# )?${line%%=*}[= ]" "$NEW" || echo "absent")
-			echo "  requested $line, got: $have" >&2
-			lost=1
-		fi
-	done < "$frag"
-done
-[ "$lost" = 0 ] || die "some requested config symbols did not survive (see above)"
+# Every requested symbol must have survived; a later fragment overrides
+# an earlier one.
+# shellcheck disable=SC2086
+lost=$(cat $FRAGMENTS | python3 -c '
+import re, sys
+want = {}
+for line in sys.stdin:
+    m = re.match(r"(CONFIG_\w+)=(.*)$", line.strip())
+    if m:
+        want[m.group(1)] = m.group(2)
+have = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"(CONFIG_\w+)=(.*)$", line.strip())
+    if m:
+        have[m.group(1)] = m.group(2)
+for sym, val in want.items():
+    got = have.get(sym, "n")
+    if got != val:
+        print(f"  requested {sym}={val}, got {got}")
+' "$NEW")
+if [ -n "$lost" ]; then
+	echo "$lost" >&2
+	die "some requested config symbols did not survive (see above)"
+fi
 if cmp -s "$NEW" "$BUILD/.config"; then
 	rm -f "$NEW"
 else

@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+# nvmet target on this machine exported on two ports with ANA, connected
+# twice over $TR (loop or tcp): a head with two paths, ANA drives failover.
+# Sourced by nvmetloop.sh and nvmettcp.sh.
+. /tests/lib.sh
+
+CFS=/sys/kernel/config/nvmet
+NQN=mpath-$TR
+HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0f01fb42-9f7f-4856-b0b3-51e60b8de349
+HOSTID=${HOSTNQN##*:}
+
+# nvme-loop is host and target in one module.
+mods="nvmet nvme-$TR"
+[ "$TR" = loop ] || mods="nvmet nvmet-$TR nvme-$TR"
+for m in $mods; do
+	modprobe "$m" || { fail "${TR}_modules" "cannot load $m"; exit 0; }
+done
+ip link set lo up 2>/dev/null
+truncate -s 64M /tmp/nvmet-$TR.img
+L=$(losetup -f)
+losetup "$L" /tmp/nvmet-$TR.img
+
+mkdir "$CFS/subsystems/$NQN"
+echo 1 > "$CFS/subsystems/$NQN/attr_allow_any_host"
+mkdir "$CFS/subsystems/$NQN/namespaces/1"
+echo -n "$L" > "$CFS/subsystems/$NQN/namespaces/1/device_path"
+echo -n 91fdba0d-f87b-4c25-b80f-db7be1418b9e > "$CFS/subsystems/$NQN/namespaces/1/device_uuid"
+echo 1 > "$CFS/subsystems/$NQN/namespaces/1/enable"
+for p in 1 2; do
+	port=$CFS/ports/$p
+	mkdir "$port"
+	echo "$TR" > "$port/addr_trtype"
+	if [ "$TR" = tcp ]; then
+		echo ipv4 > "$port/addr_adrfam"
+		echo 127.0.0.1 > "$port/addr_traddr"
+		echo $((4419 + p)) > "$port/addr_trsvcid"
+	else
+		echo "$p" > "$port/addr_traddr"
+	fi
+	ln -s "$CFS/subsystems/$NQN" "$port/subsystems/$NQN"
+done
+echo optimized > "$CFS/ports/1/ana_groups/1/ana_state"
+echo non-optimized > "$CFS/ports/2/ana_groups/1/ana_state"
+
+# connect P: connect to port P, print the controller name (nvmeN).
+connect() {
+	if [ "$TR" = tcp ]; then
+		addr="traddr=127.0.0.1,trsvcid=$((4419 + $1))"
+	else
+		addr="traddr=$1"
+	fi
+	exec 3<>/dev/nvme-fabrics
+	echo "transport=$TR,$addr,nqn=$NQN,hostnqn=$HOSTNQN,hostid=$HOSTID" >&3
+	read -r r <&3
+	exec 3>&-
+	r=${r#instance=}
+	echo "nvme${r%%,*}"
+}
+c1=$(connect 1)
+c2=$(connect 2)
+check "${TR}_connect_two_ports" test -e "/sys/class/nvme/$c1" -a -e "/sys/class/nvme/$c2"
+
+# path_of CTRL: the path disk of the namespace behind controller CTRL.
+path_of() {
+	n=0
+	while [ $n -lt 100 ]; do
+		for d in /sys/class/nvme/$1/nvme*c*n*; do
+			[ -e "$d" ] && echo "${d##*/}" && return 0
+		done
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+p1=$(path_of "$c1")
+p2=$(path_of "$c2")
+head=
+for d in /sys/block/nvme*n*; do
+	case "${d##*/}" in *c*) continue ;; esac
+	[ -e "$d/multipath/$p1" ] && head=${d##*/}
+done
+if [ -z "$head" ] || [ -z "$p1" ] || [ -z "$p2" ]; then
+	fail "${TR}_head_exists" "head '$head', paths '$p1' '$p2'"
+	exit 0
+fi
+ok "${TR}_head_exists"
+check "${TR}_head_has_both_paths" test -e "/sys/block/$head/multipath/$p2"
+
+# wait_ana PATH STATE: wait for the host to see an ANA state.
+wait_ana() {
+	n=0
+	while [ "$(cat /sys/block/$1/ana_state 2>/dev/null)" != "$2" ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	cat "/sys/block/$1/ana_state" 2>/dev/null
+}
+expect_eq "${TR}_ana_optimized_seen" optimized "$(wait_ana "$p1" optimized)"
+expect_eq "${TR}_ana_nonoptimized_seen" non-optimized "$(wait_ana "$p2" non-optimized)"
+say "nvmet/$TR: head $head, $p1 ($(cat /sys/block/$p1/ana_state)), $p2 ($(cat /sys/block/$p2/ana_state))"
+
+# numa (default): everything goes to the optimized path.
+r1=$(reads "$p1")
+r2=$(reads "$p2")
+dd if=/dev/$head of=/dev/null bs=4k count=1000 iflag=direct 2>/dev/null
+d1=$(($(reads "$p1") - r1))
+d2=$(($(reads "$p2") - r2))
+say "nvmet/$TR numa: 1000 reads -> $p1 (optimized): $d1, $p2 (non-optimized): $d2"
+check "${TR}_numa_uses_optimized" test "$d1" -ge 1000
+expect_eq "${TR}_numa_skips_nonoptimized" 0 "$d2"
+
+# Failover: port 1 inaccessible, port 2 optimized.
+echo inaccessible > "$CFS/ports/1/ana_groups/1/ana_state"
+echo optimized > "$CFS/ports/2/ana_groups/1/ana_state"
+expect_eq "${TR}_ana_inaccessible_seen" inaccessible "$(wait_ana "$p1" inaccessible)"
+expect_eq "${TR}_ana_failover_optimized_seen" optimized "$(wait_ana "$p2" optimized)"
+r1=$(reads "$p1")
+r2=$(reads "$p2")
+dd if=/dev/$head of=/dev/null bs=4k count=1000 iflag=direct 2>/dev/null
+d1=$(($(reads "$p1") - r1))
+d2=$(($(reads "$p2") - r2))
+say "nvmet/$TR after ANA change: 1000 reads -> $p1 (inaccessible): $d1, $p2 (optimized): $d2"
+expect_eq "${TR}_failover_skips_inaccessible" 0 "$d1"
+check "${TR}_failover_uses_new_optimized" test "$d2" -ge 1000
+
+# Tear down: deleting both controllers removes the head.
+echo 1 > "/sys/class/nvme/$c1/delete_controller"
+echo 1 > "/sys/class/nvme/$c2/delete_controller"
+n=0
+while [ -e "/sys/block/$head" ] && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+check "${TR}_head_removed_on_disconnect" test ! -e "/sys/block/$head"
+for p in 1 2; do
+	rm -f "$CFS/ports/$p/subsystems/$NQN"
+	rmdir "$CFS/ports/$p"
+done
+rmdir "$CFS/subsystems/$NQN/namespaces/1" "$CFS/subsystems/$NQN"
+losetup -d "$L"
