@@ -42,6 +42,7 @@ step tree "$ROOT/dev/tree.sh" || { echo "$passed passed, $failed failed"; exit 1
 
 echo "== host checks"
 step header-check make -C "$ROOT" -s header-check
+step kernel-doc "$ROOT/dev/kerneldoc.sh"
 step rustfmtcheck make -C "$TREE" -s LLVM=-19 rustfmtcheck
 step series "$ROOT/dev/series.sh"
 step checkpatch "$ROOT/dev/checkpatch.sh"

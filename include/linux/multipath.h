@@ -299,44 +299,58 @@ struct mpath_iopolicy {
 /**
  * mpath_alloc_head() - Allocate a multipath head.
  *
- * The head starts with one reference, held by the caller, an empty path
- * list and every lock, work item and the SRCU domain initialised.
+ * The head starts with one reference, owned by the caller, an empty path
+ * list, and its locks and SRCU domain initialised.  The caller then sets
+ * @mpdt, @drvdata, @parent, @disk_groups and @drv_module.
  *
- * Return: the head, or an `ERR_PTR()` (`-ENOMEM`, or the error of
- * `init_srcu_struct()`).  Context: process context, may sleep.
+ * Context: Process context; may sleep.
+ * Return: The head, or an ERR_PTR(): -ENOMEM, or the error of
+ * init_srcu_struct().
  */
 struct mpath_head *mpath_alloc_head(void);
 
 /**
- * mpath_get_head() - Take a reference on `head` unless its last reference is already gone.
+ * mpath_get_head() - Take a reference on a head unless it is being freed.
+ * @head: The head.
  *
- * Return: 0, or `-ENXIO` if the head is being freed.
+ * Context: Any context.
+ * Return: 0, or -ENXIO if the last reference is already gone (or @head is
+ * NULL).
  *
  * # Safety
  *
- * `head` must point to a head from `mpath_alloc_head()` whose memory is
- * still valid (for example because the caller's own object or an SRCU/RCU
- * read section keeps it alive).
+ * `head` must be NULL or point to a head from mpath_alloc_head() whose
+ * memory is still valid, for example because the caller's own object or
+ * an SRCU/RCU read section keeps it alive.
  */
 int mpath_get_head(struct mpath_head *head);
 
 /**
- * mpath_put_head() - Drop a reference on `head`; the last one frees it.
+ * mpath_put_head() - Drop a reference on a head; the last one frees it.
+ * @head: The head, or NULL (then nothing happens).
+ *
+ * Context: Process context; may sleep when it frees the head.
  *
  * # Safety
  *
  * The caller must own a reference on `head` (the initial one or one from
- * `mpath_get_head()`), which this call consumes.
+ * mpath_get_head()), which this call consumes.
  */
 void mpath_put_head(struct mpath_head *head);
 
 /**
- * mpath_synchronize() - Wait until every SRCU read section of `head` that started before has
- * ended.  Context: process context, may sleep.
+ * mpath_synchronize() - Wait for the SRCU readers of a head.
+ * @head: The head, or NULL (then nothing happens).
+ *
+ * Waits until every SRCU read section of @head that started before the
+ * call has ended.
+ *
+ * Context: Process context; sleeps.
  *
  * # Safety
  *
- * `head` must be a live head on which the caller holds a reference.
+ * `head` must be NULL or a live head on which the caller holds a
+ * reference.
  */
 void mpath_synchronize(struct mpath_head *head);
 

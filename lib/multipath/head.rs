@@ -291,10 +291,8 @@ mod tests {
     #[test]
     fn null_head_is_rejected() {
         // SAFETY: NULL is explicitly handled.
-        assert_eq!(
-            unsafe { abi::mpath_get_head(core::ptr::null_mut()) },
-            ENXIO.to_errno()
-        );
+        let ret = unsafe { abi::mpath_get_head(core::ptr::null_mut()) };
+        assert_eq!(ret, ENXIO.to_errno());
         // SAFETY: NULL is explicitly handled and ignored.
         unsafe { abi::mpath_put_head(core::ptr::null_mut()) };
         // SAFETY: NULL is explicitly handled and ignored.

@@ -5,10 +5,10 @@
 
 # Built in, the suites ran at boot; as a module they run when it loads.
 if grep -q ' mpath_alloc_head$' /proc/kallsyms; then
-	ok kunit_libmultipath_present
+	ok kunit_libmultipath_built_in
 else
 	modprobe libmultipath
-	check kunit_libmultipath_present test -d /sys/module/libmultipath
+	check kunit_libmultipath_loaded test -d /sys/module/libmultipath
 fi
 echo "MPKUNIT begin"
 dmesg | sed -n '/KTAP version/,$p'

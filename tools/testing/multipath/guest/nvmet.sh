@@ -97,7 +97,9 @@ wait_ana() {
 }
 expect_eq "${TR}_ana_optimized_seen" optimized "$(wait_ana "$p1" optimized)"
 expect_eq "${TR}_ana_nonoptimized_seen" non-optimized "$(wait_ana "$p2" non-optimized)"
-say "nvmet/$TR: head $head, $p1 ($(cat /sys/block/$p1/ana_state)), $p2 ($(cat /sys/block/$p2/ana_state))"
+a1=$(cat "/sys/block/$p1/ana_state")
+a2=$(cat "/sys/block/$p2/ana_state")
+say "nvmet/$TR: head $head, $p1 ($a1), $p2 ($a2)"
 
 # numa (default): everything goes to the optimized path.
 r1=$(reads "$p1")
