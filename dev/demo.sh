@@ -30,7 +30,7 @@ run "build the initramfs" "$ROOT/tools/testing/multipath/mkinitramfs.sh" "$BUILD
 rc=0
 run "boot under QEMU (TCG) and run the scenarios" \
 	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$BUILD/arch/x86/boot/bzImage" \
-	-i "$OUT/initrd.gz" -t qemunvme,scsidebug -l "$OUT/console.log" -T 600 || rc=1
+	-i "$OUT/initrd.gz" -t qemunvme,nvmetloop,scsidebug -l "$OUT/console.log" -T 600 || rc=1
 log=$OUT/console.log
 
 echo
