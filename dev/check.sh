@@ -41,6 +41,15 @@ export PATH=$HOME/.cargo/bin:$PATH
 step tree "$ROOT/dev/tree.sh" || { echo "$passed passed, $failed failed"; exit 1; }
 
 echo "== host checks"
+# Host tests of the kernel-independent Rust code: one result per test.
+printf '[%4ds] cargo test (dev/host-tests) ...\n' $((SECONDS - t0))
+if (cd "$ROOT/dev/host-tests" && cargo test --offline 2>&1 || cargo test 2>&1) > "$RESULTS/host-tests.log"; then :; fi
+nh=0
+while read -r _ name _ res; do
+	nh=$((nh + 1))
+	if [ "$res" = ok ]; then pass "host: $name"; else failt "host: $name"; fi
+done < <(grep -E '^test .* \.\.\. (ok|FAILED)$' "$RESULTS/host-tests.log")
+[ "$nh" -gt 0 ] || failt "host tests" "cargo test ran no test (see out/check/host-tests.log)"
 step header-check make -C "$ROOT" -s header-check
 step kernel-doc "$ROOT/dev/kerneldoc.sh"
 step rustfmtcheck make -C "$TREE" -s LLVM=-19 rustfmtcheck

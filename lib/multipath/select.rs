@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Path selection: the numa, round-robin and queue-depth I/O policies.
+//!
+//! This module is plain `core` code: it sees a path list as an iterator of
+//! `(id, PathInfo)` pairs in list order and returns the chosen id, so the
+//! same source is compiled into the kernel and tested on the host with
+//! `cargo test` (see `dev/host-tests`).  The caller walks the SRCU-protected
+//! path list, fills in [`PathInfo`] from the driver callbacks, and stores the
+//! choice in the per-node `current_path` cache when [`Choice::cache`] says so.
+//!
+//! Rules shared by all policies: a disabled path is never chosen, nor is a
+//! path whose access state is neither optimized nor non-optimized; an
+//! optimized path always wins over a non-optimized one.
+
+#![deny(unsafe_code)]
+
+/// `LOCAL_DISTANCE` of `<linux/topology.h>`: the distance of a node to
+/// itself, used for every path when distances do not matter.
+pub(crate) const LOCAL_DISTANCE: i32 = 10;
+
+/// The access class of a path, decoded from `mpath_device.access_state`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Active/optimized.
+    Optimized,
+    /// Active/non-optimized: used only when no optimized path is usable.
+    NonOptimized,
+    /// Anything else (inaccessible, standby, transitioning, ...): never used.
+    Other,
+}
+
+impl Access {
+    /// Decode a C `MPATH_STATE_*` value; unknown values are [`Access::Other`].
+    pub(crate) fn from_raw(state: i32) -> Self {
+        match state {
+            0 => Access::Optimized,
+            1 => Access::NonOptimized,
+            _ => Access::Other,
+        }
+    }
+}
+
+/// What the selectors need to know about one path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PathInfo {
+    /// The driver says the path must not be used at all.
+    pub(crate) disabled: bool,
+    /// The path's access class.
+    pub(crate) access: Access,
+    /// NUMA distance from the submitting node to the path's node, or
+    /// [`LOCAL_DISTANCE`] when the path has no node or the policy is not numa.
+    pub(crate) distance: i32,
+    /// Outstanding requests on the path (queue-depth policy only).
+    pub(crate) depth: u32,
+}
+
+/// The I/O policy, decoded from `MPATH_IOPOLICY_*`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Policy {
+    /// Nearest path to the submitting CPU's node.
+    Numa,
+    /// Rotate over the optimized paths.
+    RoundRobin,
+    /// Fewest outstanding requests.
+    QueueDepth,
+}
+
+impl Policy {
+    /// Decode a C `MPATH_IOPOLICY_*` value; unknown values mean numa, as
+    /// in NVMe.
+    pub(crate) fn from_raw(policy: i32) -> Self {
+        match policy {
+            1 => Policy::RoundRobin,
+            2 => Policy::QueueDepth,
+            _ => Policy::Numa,
+        }
+    }
+}
+
+/// The outcome of a selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Choice<Id> {
+    /// The chosen path.
+    pub(crate) id: Id,
+    /// Whether the caller must store `id` in the node's `current_path` slot.
+    pub(crate) cache: bool,
+}
+
+/// Full scan: the nearest optimized path, else the nearest non-optimized
+/// one; the first in list order wins a tie.  The result is to be cached.
+pub(crate) fn nearest<Id, I>(paths: I) -> Option<Choice<Id>>
+where
+    I: IntoIterator<Item = (Id, PathInfo)>,
+{
+    let mut found: Option<(Id, i32)> = None;
+    let mut fallback: Option<(Id, i32)> = None;
+    for (id, path) in paths {
+        if path.disabled {
+            continue;
+        }
+        let best = match path.access {
+            Access::Optimized => &mut found,
+            Access::NonOptimized => &mut fallback,
+            Access::Other => continue,
+        };
+        if best.as_ref().is_none_or(|&(_, d)| path.distance < d) {
+            *best = Some((id, path.distance));
+        }
+    }
+    found.or(fallback).map(|(id, _)| Choice { id, cache: true })
+}
+
+/// The numa policy.
+///
+/// `cached` is the node's `current_path` entry and whether the driver still
+/// calls it optimized; a cached optimized path is kept, anything else
+/// triggers a full scan.
+pub(crate) fn numa<Id, I>(cached: Option<(Id, bool)>, paths: I) -> Option<Choice<Id>>
+where
+    I: IntoIterator<Item = (Id, PathInfo)>,
+{
+    match cached {
+        Some((id, true)) => Some(Choice { id, cache: false }),
+        _ => nearest(paths),
+    }
+}
+
+/// The round-robin policy.
+///
+/// `old` is the node's `current_path` entry.  Starting after `old` and
+/// wrapping around, the first usable optimized path is chosen; without one,
+/// the last usable non-optimized path in that order.  `old` itself is kept
+/// when it is usable and either optimized, or nothing else was found.  When
+/// `old` is not (or no longer) in the list, the walk starts at the head of
+/// the list and `old` is never kept.  Without `old`, a full scan decides.
+pub(crate) fn round_robin<Id, I>(old: Option<Id>, paths: I) -> Option<Choice<Id>>
+where
+    Id: Copy + PartialEq,
+    I: IntoIterator<Item = (Id, PathInfo)> + Clone,
+{
+    let Some(old) = old else {
+        return nearest(paths);
+    };
+
+    // One pass over the list: entries after `old` come first in round-robin
+    // order, then the entries before it.
+    let mut old_info: Option<PathInfo> = None;
+    let mut count = 0usize;
+    let (mut opt_after, mut opt_before): (Option<Id>, Option<Id>) = (None, None);
+    let (mut nonopt_after, mut nonopt_before): (Option<Id>, Option<Id>) = (None, None);
+    for (id, path) in paths {
+        count = count.saturating_add(1);
+        if id == old && old_info.is_none() {
+            old_info = Some(path);
+            continue;
+        }
+        if path.disabled {
+            continue;
+        }
+        let after = old_info.is_some();
+        match (path.access, after) {
+            (Access::Optimized, true) => {
+                opt_after.get_or_insert(id);
+            }
+            (Access::Optimized, false) => {
+                opt_before.get_or_insert(id);
+            }
+            (Access::NonOptimized, true) => nonopt_after = Some(id),
+            (Access::NonOptimized, false) => nonopt_before = Some(id),
+            (Access::Other, _) => {}
+        }
+    }
+
+    let Some(old_path) = old_info else {
+        // `old` is gone: every entry counted as "before" it; walk them all.
+        return opt_before
+            .or(nonopt_before)
+            .map(|id| Choice { id, cache: true });
+    };
+
+    // A single path: keep it while it is usable.  (NVMe keeps it unless it
+    // is disabled, even when it is inaccessible; that path can only fail.)
+    if count == 1 {
+        let usable = !old_path.disabled && old_path.access != Access::Other;
+        return usable.then_some(Choice {
+            id: old,
+            cache: false,
+        });
+    }
+
+    if let Some(id) = opt_after.or(opt_before) {
+        return Some(Choice { id, cache: true });
+    }
+    // The last non-optimized path in round-robin order.
+    let fallback = nonopt_before.or(nonopt_after);
+    if !old_path.disabled
+        && (old_path.access == Access::Optimized
+            || (fallback.is_none() && old_path.access == Access::NonOptimized))
+    {
+        return Some(Choice {
+            id: old,
+            cache: false,
+        });
+    }
+    fallback.map(|id| Choice { id, cache: true })
+}
+
+/// The queue-depth policy: the optimized path with the fewest outstanding
+/// requests, else the least busy non-optimized one.  An idle optimized path
+/// ends the scan.  The cache is not used.
+pub(crate) fn queue_depth<Id, I>(paths: I) -> Option<Choice<Id>>
+where
+    I: IntoIterator<Item = (Id, PathInfo)>,
+{
+    let mut best_opt: Option<(Id, u32)> = None;
+    let mut best_nonopt: Option<(Id, u32)> = None;
+    for (id, path) in paths {
+        if path.disabled {
+            continue;
+        }
+        let best = match path.access {
+            Access::Optimized => &mut best_opt,
+            Access::NonOptimized => &mut best_nonopt,
+            Access::Other => continue,
+        };
+        if best.as_ref().is_none_or(|&(_, d)| path.depth < d) {
+            *best = Some((id, path.depth));
+        }
+        if let Some((id, 0)) = best_opt {
+            return Some(Choice { id, cache: false });
+        }
+    }
+    best_opt
+        .or(best_nonopt)
+        .map(|(id, _)| Choice { id, cache: false })
+}
+
+/// Test cases shared by the host tests (`cargo test`) and the KUnit suite.
+#[cfg(any(test, CONFIG_LIBMULTIPATH_KUNIT_TEST))]
+mod cases {
+    use super::*;
+
+    /// The result type of a case: `Err` names the broken expectation.
+    pub(super) type Outcome = Result<(), &'static str>;
+
+    /// Fail with `msg` unless `cond` holds.
+    fn ensure(cond: bool, msg: &'static str) -> Outcome {
+        if cond {
+            Ok(())
+        } else {
+            Err(msg)
+        }
+    }
+
+    /// A usable path of class `access` at distance `distance`, depth `depth`.
+    const fn p(access: Access, distance: i32, depth: u32) -> PathInfo {
+        PathInfo {
+            disabled: false,
+            access,
+            distance,
+            depth,
+        }
+    }
+
+    /// Like [`p`], but disabled.
+    const fn off(access: Access) -> PathInfo {
+        PathInfo {
+            disabled: true,
+            access,
+            distance: LOCAL_DISTANCE,
+            depth: 0,
+        }
+    }
+
+    const O: Access = Access::Optimized;
+    const N: Access = Access::NonOptimized;
+    const X: Access = Access::Other;
+
+    /// Pair every path with its index, as the kernel pairs it with a pointer.
+    fn ids(paths: &[PathInfo]) -> impl Iterator<Item = (usize, PathInfo)> + Clone + '_ {
+        paths.iter().copied().enumerate()
+    }
+
+    /// The chosen index, if any.
+    fn idx(c: Option<Choice<usize>>) -> Option<usize> {
+        c.map(|c| c.id)
+    }
+
+    pub(super) fn decode_raw_values() -> Outcome {
+        ensure(Access::from_raw(0) == O, "state 0 is optimized")?;
+        ensure(Access::from_raw(1) == N, "state 1 is non-optimized")?;
+        ensure(Access::from_raw(2) == X, "state 2 is other")?;
+        ensure(Access::from_raw(-1) == X, "a bad state is other")?;
+        ensure(Access::from_raw(i32::MAX) == X, "a bad state is other")?;
+        ensure(Policy::from_raw(0) == Policy::Numa, "policy 0 is numa")?;
+        ensure(Policy::from_raw(1) == Policy::RoundRobin, "policy 1 is rr")?;
+        ensure(Policy::from_raw(2) == Policy::QueueDepth, "policy 2 is qd")?;
+        ensure(Policy::from_raw(7) == Policy::Numa, "a bad policy is numa")
+    }
+
+    pub(super) fn nearest_prefers_optimized() -> Outcome {
+        let paths = [p(N, 10, 0), p(O, 40, 0), p(N, 10, 0)];
+        ensure(
+            idx(nearest(ids(&paths))) == Some(1),
+            "optimized beats nearer non-optimized",
+        )
+    }
+
+    pub(super) fn nearest_picks_smallest_distance_first_on_tie() -> Outcome {
+        let paths = [p(O, 20, 0), p(O, 10, 0), p(O, 10, 0), p(N, 10, 0)];
+        let c = nearest(ids(&paths));
+        ensure(
+            idx(c) == Some(1),
+            "the first of the nearest optimized paths",
+        )?;
+        ensure(c.is_some_and(|c| c.cache), "a full scan result is cached")
+    }
+
+    pub(super) fn nearest_falls_back_to_nonoptimized() -> Outcome {
+        let paths = [p(X, 10, 0), off(O), p(N, 30, 0), p(N, 20, 0)];
+        ensure(
+            idx(nearest(ids(&paths))) == Some(3),
+            "nearest non-optimized path",
+        )
+    }
+
+    pub(super) fn nothing_usable_selects_nothing() -> Outcome {
+        let paths = [off(O), off(N), p(X, 10, 0)];
+        ensure(nearest(ids(&paths)).is_none(), "nearest: nothing usable")?;
+        ensure(queue_depth(ids(&paths)).is_none(), "qd: nothing usable")?;
+        ensure(
+            round_robin(Some(0), ids(&paths)).is_none(),
+            "rr: nothing usable",
+        )?;
+        ensure(numa(None, ids(&paths)).is_none(), "numa: nothing usable")?;
+        ensure(nearest(ids(&[])).is_none(), "empty list")
+    }
+
+    pub(super) fn numa_uses_cache_only_while_optimized() -> Outcome {
+        let paths = [p(O, 20, 0), p(O, 10, 0)];
+        let kept = numa(Some((0, true)), ids(&paths));
+        ensure(
+            kept == Some(Choice {
+                id: 0,
+                cache: false,
+            }),
+            "cached optimized path kept",
+        )?;
+        let rescanned = numa(Some((0, false)), ids(&paths));
+        ensure(
+            rescanned == Some(Choice { id: 1, cache: true }),
+            "rescan when not optimized",
+        )?;
+        ensure(
+            idx(numa(None, ids(&paths))) == Some(1),
+            "scan without a cached path",
+        )
+    }
+
+    pub(super) fn rr_single_path() -> Outcome {
+        ensure(
+            round_robin(Some(0), ids(&[p(O, 10, 0)]))
+                == Some(Choice {
+                    id: 0,
+                    cache: false,
+                }),
+            "single usable path kept",
+        )?;
+        ensure(
+            round_robin(Some(0), ids(&[off(O)])).is_none(),
+            "single disabled path",
+        )?;
+        ensure(
+            round_robin(Some(0), ids(&[p(X, 10, 0)])).is_none(),
+            "single inaccessible path",
+        )
+    }
+
+    pub(super) fn rr_rotates_over_optimized_paths() -> Outcome {
+        let paths = [p(O, 10, 0), p(N, 10, 0), p(O, 10, 0), p(O, 10, 0)];
+        let mut old = 0;
+        let mut seen = [0u32; 4];
+        for _ in 0..9 {
+            let c = round_robin(Some(old), ids(&paths)).ok_or("rr found no path")?;
+            ensure(c.cache, "a rotation updates the cache")?;
+            seen[c.id] += 1;
+            old = c.id;
+        }
+        ensure(
+            seen == [3, 0, 3, 3],
+            "every optimized path in turn, never the non-optimized",
+        )
+    }
+
+    pub(super) fn rr_keeps_optimized_old_without_other_optimized() -> Outcome {
+        let paths = [p(N, 10, 0), p(O, 10, 0), p(N, 10, 0)];
+        let c = round_robin(Some(1), ids(&paths));
+        ensure(
+            c == Some(Choice {
+                id: 1,
+                cache: false,
+            }),
+            "old optimized path kept",
+        )
+    }
+
+    pub(super) fn rr_nonoptimized_fallback() -> Outcome {
+        // Old is disabled: the last non-optimized path in rotation order
+        // (after old, wrapping) is used.
+        let paths = [p(N, 10, 0), off(O), p(N, 10, 0), p(X, 10, 0)];
+        ensure(
+            idx(round_robin(Some(1), ids(&paths))) == Some(0),
+            "last non-optimized",
+        )?;
+        // Old is non-optimized and nothing else is usable: keep it.
+        let paths = [p(N, 10, 0), off(O), p(X, 10, 0)];
+        let c = round_robin(Some(0), ids(&paths));
+        ensure(
+            c == Some(Choice {
+                id: 0,
+                cache: false,
+            }),
+            "lone non-optimized old kept",
+        )?;
+        // Old is non-optimized and another one exists: rotate to it.
+        let paths = [p(N, 10, 0), p(N, 10, 0)];
+        ensure(
+            idx(round_robin(Some(0), ids(&paths))) == Some(1),
+            "rotate non-optimized",
+        )
+    }
+
+    pub(super) fn rr_old_gone_restarts_at_head() -> Outcome {
+        let paths = [p(N, 10, 0), p(O, 10, 0), p(O, 10, 0)];
+        ensure(
+            idx(round_robin(Some(9), ids(&paths))) == Some(1),
+            "first optimized",
+        )?;
+        ensure(
+            idx(round_robin(None, ids(&paths))) == Some(1),
+            "no old: full scan",
+        )
+    }
+
+    pub(super) fn qd_picks_least_busy() -> Outcome {
+        let paths = [p(O, 10, 5), p(N, 10, 0), p(O, 10, 3), p(O, 10, 3)];
+        let c = queue_depth(ids(&paths));
+        ensure(
+            c == Some(Choice {
+                id: 2,
+                cache: false,
+            }),
+            "least busy optimized, first on tie",
+        )?;
+        let paths = [p(N, 10, 4), off(O), p(N, 10, 2), p(X, 10, 0)];
+        ensure(
+            idx(queue_depth(ids(&paths))) == Some(2),
+            "least busy non-optimized",
+        )?;
+        let paths = [p(O, 10, u32::MAX), p(O, 10, 1 << 31)];
+        ensure(idx(queue_depth(ids(&paths))) == Some(1), "unsigned depths")?;
+        let paths = [p(O, 10, 2), p(O, 10, 0), p(O, 10, 0)];
+        ensure(
+            idx(queue_depth(ids(&paths))) == Some(1),
+            "first idle optimized path",
+        )
+    }
+
+    /// A small xorshift generator: deterministic, no dependencies.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// A random list of up to 8 paths.
+    fn random_paths(rng: &mut Rng, buf: &mut [PathInfo; 8]) -> usize {
+        let n = rng.below(9) as usize;
+        for path in buf.iter_mut().take(n) {
+            *path = PathInfo {
+                disabled: rng.below(4) == 0,
+                access: match rng.below(3) {
+                    0 => O,
+                    1 => N,
+                    _ => X,
+                },
+                distance: [10, 12, 20, 32][rng.below(4) as usize],
+                depth: rng.below(4) as u32,
+            };
+        }
+        n
+    }
+
+    /// Properties every selector must have, on `iterations` random lists.
+    pub(super) fn properties(iterations: u32) -> Outcome {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut buf = [p(X, 10, 0); 8];
+        for _ in 0..iterations {
+            let n = random_paths(&mut rng, &mut buf);
+            let paths = &buf[..n];
+            let usable = |i: usize| !paths[i].disabled && paths[i].access != X;
+            let any_usable = (0..n).any(usable);
+            let any_opt = (0..n).any(|i| usable(i) && paths[i].access == O);
+            let class = if any_opt { O } else { N };
+            let old = (n > 0).then(|| rng.below(n as u64 + 1) as usize);
+
+            let results = [
+                nearest(ids(paths)),
+                numa(None, ids(paths)),
+                queue_depth(ids(paths)),
+                round_robin(old, ids(paths)),
+            ];
+            for c in results {
+                ensure(
+                    c.is_some() == any_usable,
+                    "a path is found iff one is usable",
+                )?;
+                if let Some(c) = c {
+                    ensure(c.id < n, "the id is in the list")?;
+                    ensure(usable(c.id), "never a disabled or other path")?;
+                    ensure(paths[c.id].access == class, "optimized whenever one exists")?;
+                }
+            }
+            // numa: the first path of minimum distance in the best class.
+            if let Some(c) = nearest(ids(paths)) {
+                let min = (0..n)
+                    .filter(|&i| usable(i) && paths[i].access == class)
+                    .map(|i| paths[i].distance)
+                    .min();
+                ensure(
+                    Some(paths[c.id].distance) == min,
+                    "numa picks a nearest path",
+                )?;
+                let first = (0..n).find(|&i| {
+                    usable(i) && paths[i].access == class && Some(paths[i].distance) == min
+                });
+                ensure(first == Some(c.id), "numa breaks ties by list order")?;
+            }
+            // queue-depth: a minimum-depth path of the best class.
+            if let Some(c) = queue_depth(ids(paths)) {
+                let min = (0..n)
+                    .filter(|&i| usable(i) && paths[i].access == class)
+                    .map(|i| paths[i].depth)
+                    .min();
+                ensure(
+                    Some(paths[c.id].depth) == min,
+                    "qd picks a minimum-depth path",
+                )?;
+            }
+            // round-robin: starting anywhere, n steps visit every usable
+            // optimized path exactly once.
+            if any_opt {
+                let opt: u32 = (0..n)
+                    .filter(|&i| usable(i) && paths[i].access == O)
+                    .count() as u32;
+                let mut seen = [0u32; 8];
+                let mut cur = old;
+                for _ in 0..opt {
+                    let c = round_robin(cur, ids(paths)).ok_or("rr lost its path")?;
+                    seen[c.id] += 1;
+                    cur = Some(c.id);
+                }
+                let start_is_opt = old.is_some_and(|o| o < n && usable(o) && paths[o].access == O);
+                for i in 0..n {
+                    let want = u32::from(usable(i) && paths[i].access == O);
+                    // With a usable optimized start, the walk ends where it
+                    // began, so each optimized path is seen exactly once.
+                    if start_is_opt || opt == 1 {
+                        ensure(seen[i] == want, "rr visits every optimized path in turn")?;
+                    } else {
+                        ensure(seen[i] <= want + 1, "rr visits optimized paths only")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cases;
+
+    macro_rules! host_cases {
+        ($($name:ident),* $(,)?) => {
+            $(
+                #[test]
+                fn $name() {
+                    assert_eq!(cases::$name(), Ok(()));
+                }
+            )*
+        };
+    }
+
+    host_cases!(
+        decode_raw_values,
+        nearest_prefers_optimized,
+        nearest_picks_smallest_distance_first_on_tie,
+        nearest_falls_back_to_nonoptimized,
+        nothing_usable_selects_nothing,
+        numa_uses_cache_only_while_optimized,
+        rr_single_path,
+        rr_rotates_over_optimized_paths,
+        rr_keeps_optimized_old_without_other_optimized,
+        rr_nonoptimized_fallback,
+        rr_old_gone_restarts_at_head,
+        qd_picks_least_busy,
+    );
+
+    #[test]
+    fn properties() {
+        assert_eq!(cases::properties(200_000), Ok(()));
+    }
+}
+
+/// The same cases under KUnit, in the kernel.
+#[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
+#[allow(unsafe_code)] // The KUnit macro generates the C glue.
+#[::kernel::prelude::kunit_tests(libmultipath_select)]
+mod kunit_tests {
+    use super::cases;
+
+    #[test]
+    fn decode_raw_values() {
+        assert_eq!(cases::decode_raw_values(), Ok(()));
+    }
+
+    #[test]
+    fn nearest_prefers_optimized() {
+        assert_eq!(cases::nearest_prefers_optimized(), Ok(()));
+    }
+
+    #[test]
+    fn nearest_picks_smallest_distance_first_on_tie() {
+        assert_eq!(
+            cases::nearest_picks_smallest_distance_first_on_tie(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn nearest_falls_back_to_nonoptimized() {
+        assert_eq!(cases::nearest_falls_back_to_nonoptimized(), Ok(()));
+    }
+
+    #[test]
+    fn nothing_usable_selects_nothing() {
+        assert_eq!(cases::nothing_usable_selects_nothing(), Ok(()));
+    }
+
+    #[test]
+    fn numa_uses_cache_only_while_optimized() {
+        assert_eq!(cases::numa_uses_cache_only_while_optimized(), Ok(()));
+    }
+
+    #[test]
+    fn rr_single_path() {
+        assert_eq!(cases::rr_single_path(), Ok(()));
+    }
+
+    #[test]
+    fn rr_rotates_over_optimized_paths() {
+        assert_eq!(cases::rr_rotates_over_optimized_paths(), Ok(()));
+    }
+
+    #[test]
+    fn rr_keeps_optimized_old_without_other_optimized() {
+        assert_eq!(
+            cases::rr_keeps_optimized_old_without_other_optimized(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn rr_nonoptimized_fallback() {
+        assert_eq!(cases::rr_nonoptimized_fallback(), Ok(()));
+    }
+
+    #[test]
+    fn rr_old_gone_restarts_at_head() {
+        assert_eq!(cases::rr_old_gone_restarts_at_head(), Ok(()));
+    }
+
+    #[test]
+    fn qd_picks_least_busy() {
+        assert_eq!(cases::qd_picks_least_busy(), Ok(()));
+    }
+
+    #[test]
+    fn properties() {
+        assert_eq!(cases::properties(20_000), Ok(()));
+    }
+}
