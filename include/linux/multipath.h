@@ -354,4 +354,97 @@ void mpath_put_head(struct mpath_head *head);
  */
 void mpath_synchronize(struct mpath_head *head);
 
+/**
+ * mpath_set_iopolicy() - Parse an I/O policy name for a module parameter.
+ * @val: The name, NUL-terminated; one trailing newline is ignored.
+ * @iopolicy: Where to store the MPATH_IOPOLICY_* value.
+ *
+ * Only the exact names "numa", "round-robin" and "queue-depth" are
+ * accepted.
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL for a NULL argument or an unknown name, in which
+ * case @iopolicy is left unchanged.
+ *
+ * # Safety
+ *
+ * `val` must be NULL or a NUL-terminated string and `iopolicy` NULL or
+ * valid for writes; both stay valid during the call.
+ */
+int mpath_set_iopolicy(const char *val, int *iopolicy);
+
+/**
+ * mpath_get_iopolicy() - Print an I/O policy name for a module parameter.
+ * @buf: Output buffer, at least 16 bytes (a kernel_param get() buffer is
+ *       PAGE_SIZE).
+ * @iopolicy: An MPATH_IOPOLICY_* value; unknown values print as "numa".
+ *
+ * Context: Any context.
+ * Return: The length of "<name>\n" written to @buf (which is also
+ * NUL-terminated), or -EINVAL if @buf is NULL.
+ *
+ * # Safety
+ *
+ * `buf` must be NULL or valid for writes of 16 bytes.
+ */
+int mpath_get_iopolicy(char *buf, int iopolicy);
+
+/**
+ * mpath_iopolicy_show() - sysfs show() body of an iopolicy attribute.
+ * @iopolicy: The driver's policy box.
+ * @buf: The sysfs buffer (PAGE_SIZE).
+ *
+ * Context: Process context.
+ * Return: The length of "<name>\n", or -EINVAL for a NULL argument.
+ *
+ * # Safety
+ *
+ * `iopolicy` must be NULL or a valid policy box and `buf` NULL or valid
+ * for writes of 16 bytes.
+ */
+ssize_t mpath_iopolicy_show(struct mpath_iopolicy *iopolicy, char *buf);
+
+/**
+ * mpath_iopolicy_store() - sysfs store() body of an iopolicy attribute.
+ * @iopolicy: The driver's policy box.
+ * @buf: The written text (need not be NUL-terminated).
+ * @count: Length of @buf.
+ *
+ * Sets the policy if @buf is exactly one of the names, optionally followed
+ * by a newline, and logs the change.  The caller clears cached paths and
+ * kicks requeued I/O as its driver needs.
+ *
+ * Context: Process context.
+ * Return: true if @buf named a policy (changed or not); false otherwise,
+ * leaving the policy unchanged (the caller returns -EINVAL).
+ *
+ * # Safety
+ *
+ * `iopolicy` must be NULL or a valid policy box, and `buf` NULL or valid
+ * for reads of `count` bytes.
+ */
+bool mpath_iopolicy_store(struct mpath_iopolicy *iopolicy, const char *buf, size_t count);
+
+/**
+ * mpath_read_iopolicy() - Read an I/O policy box.
+ * @iopolicy: The driver's policy box.
+ *
+ * Return: The MPATH_IOPOLICY_* value.
+ */
+static inline int mpath_read_iopolicy(struct mpath_iopolicy *iopolicy)
+{
+	return READ_ONCE(iopolicy->iopolicy);
+}
+
+/**
+ * mpath_qd_iopolicy() - Whether the queue-depth policy is in force.
+ * @iopolicy: The driver's policy box.
+ *
+ * Return: true for MPATH_IOPOLICY_QD.
+ */
+static inline bool mpath_qd_iopolicy(struct mpath_iopolicy *iopolicy)
+{
+	return mpath_read_iopolicy(iopolicy) == MPATH_IOPOLICY_QD;
+}
+
 #endif /* _LINUX_MULTIPATH_H */

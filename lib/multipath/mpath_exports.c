@@ -19,3 +19,7 @@ MPATH_EXPORT(mpath_alloc_head);
 MPATH_EXPORT(mpath_get_head);
 MPATH_EXPORT(mpath_put_head);
 MPATH_EXPORT(mpath_synchronize);
+MPATH_EXPORT(mpath_set_iopolicy);
+MPATH_EXPORT(mpath_get_iopolicy);
+MPATH_EXPORT(mpath_iopolicy_show);
+MPATH_EXPORT(mpath_iopolicy_store);

@@ -15,10 +15,12 @@
 
 pub mod abi;
 mod head;
+mod iopolicy;
 // The I/O path that uses the selectors comes in a following patch; until
 // then only the KUnit suite does.
 #[cfg_attr(not(CONFIG_LIBMULTIPATH_KUNIT_TEST), expect(dead_code))]
 mod select;
+mod sysfs;
 
 use kernel::prelude::*;
 
