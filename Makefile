@@ -9,7 +9,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tree export series kernel header header-check \
-	check demo checkpatch clippy layout-guard clean
+	check demo checkpatch clippy layout-guard bisect clean
 
 help:
 	@echo "make demo          set up, build, boot under QEMU and print a report"
@@ -21,6 +21,7 @@ help:
 	@echo "make kernel        configure (tinyconfig + fragment) and build the test kernel"
 	@echo "make header        regenerate include/linux/multipath.h with cbindgen"
 	@echo "make header-check  verify include/linux/multipath.h is up to date"
+	@echo "make bisect        build the kernel at every patch of the series"
 
 setup:
 	@dev/setup.sh
@@ -51,6 +52,9 @@ clippy:
 
 layout-guard:
 	@dev/layout-guard.sh
+
+bisect:
+	@dev/bisect.sh
 
 check:
 	@dev/check.sh

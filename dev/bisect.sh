@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test kernel at every patch of the series (in a separate work
+# tree and build directory, so the main build stays incremental), and check
+# at every patch that include/linux/multipath.h matches the Rust sources.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+WT=$CACHE/bisect-tree
+BB=$CACHE/build-bisect
+LLVM=${LLVM--19}
+[ -f "$BUILD/.config" ] || die "no $BUILD/.config; run 'make kernel' first"
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+
+if [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
+	rm -rf "$WT"
+	git -C "$TREE" worktree add -q --detach "$WT" pristine
+fi
+mkdir -p "$BB"
+MK=(make -C "$WT" O="$BB" -j"$(($(nproc) + 1))" -s)
+[ -n "$LLVM" ] && MK+=(LLVM="$LLVM" CC="ccache clang$LLVM")
+
+n=0
+for c in $(git -C "$TREE" rev-list --reverse pristine.."$WORK_BRANCH"); do
+	n=$((n + 1))
+	subject=$(git -C "$TREE" log -1 --format=%s "$c")
+	git -C "$WT" checkout -q --detach "$c"
+	if [ -x "$WT/scripts/multipath_header.sh" ]; then
+		(cd "$WT" && scripts/multipath_header.sh --check) ||
+			die "patch $n ($subject): the header does not match the Rust sources"
+	fi
+	# The test config, as far as this patch knows its symbols.
+	cp "$BUILD/.config" "$BB/.config"
+	"${MK[@]}" olddefconfig >/dev/null
+	start=$SECONDS
+	"${MK[@]}" bzImage modules || die "patch $n ($subject) does not build"
+	built=""
+	[ -f "$BB/lib/multipath/libmultipath.ko" ] && built=" (libmultipath.ko built)"
+	log "patch $n builds in $((SECONDS - start)) s$built: $subject"
+	rm -f "$BB/lib/multipath/libmultipath.ko"
+done
