@@ -199,6 +199,7 @@ impl Head {
     }
 
     /// The number of per-node path slots.
+    #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
     pub(crate) fn nr_current_paths(&self) -> usize {
         // SAFETY: By the type invariants the head is valid; the field is
         // written once before the head is published.
