@@ -35,5 +35,15 @@ reads() {
 	echo "$1"
 }
 
+# read_through DEV COUNT PATH0 PATH1: read COUNT 4 KiB blocks from /dev/DEV
+# with O_DIRECT and set d0 and d1 to the reads PATH0 and PATH1 completed.
+read_through() {
+	_b0=$(reads "$3")
+	_b1=$(reads "$4")
+	dd if="/dev/$1" of=/dev/null bs=4k count="$2" iflag=direct 2>/dev/null
+	d0=$(($(reads "$3") - _b0))
+	d1=$(($(reads "$4") - _b1))
+}
+
 # Print a line of the human report (make demo).
 say() { echo "MPDEMO $*"; }

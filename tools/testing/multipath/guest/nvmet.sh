@@ -102,28 +102,20 @@ a2=$(cat "/sys/block/$p2/ana_state")
 say "nvmet/$TR: head $head, $p1 ($a1), $p2 ($a2)"
 
 # numa (default): everything goes to the optimized path.
-r1=$(reads "$p1")
-r2=$(reads "$p2")
-dd if=/dev/$head of=/dev/null bs=4k count=1000 iflag=direct 2>/dev/null
-d1=$(($(reads "$p1") - r1))
-d2=$(($(reads "$p2") - r2))
-say "nvmet/$TR numa: 1000 reads -> $p1 (optimized): $d1, $p2 (non-optimized): $d2"
-check "${TR}_numa_uses_optimized" test "$d1" -ge 1000
-expect_eq "${TR}_numa_skips_nonoptimized" 0 "$d2"
+read_through "$head" 1000 "$p1" "$p2"
+say "nvmet/$TR numa: 1000 reads -> $p1 (optimized): $d0, $p2 (non-optimized): $d1"
+check "${TR}_numa_uses_optimized" test "$d0" -ge 1000
+expect_eq "${TR}_numa_skips_nonoptimized" 0 "$d1"
 
 # Failover: port 1 inaccessible, port 2 optimized.
 echo inaccessible > "$CFS/ports/1/ana_groups/1/ana_state"
 echo optimized > "$CFS/ports/2/ana_groups/1/ana_state"
 expect_eq "${TR}_ana_inaccessible_seen" inaccessible "$(wait_ana "$p1" inaccessible)"
 expect_eq "${TR}_ana_failover_optimized_seen" optimized "$(wait_ana "$p2" optimized)"
-r1=$(reads "$p1")
-r2=$(reads "$p2")
-dd if=/dev/$head of=/dev/null bs=4k count=1000 iflag=direct 2>/dev/null
-d1=$(($(reads "$p1") - r1))
-d2=$(($(reads "$p2") - r2))
-say "nvmet/$TR after ANA change: 1000 reads -> $p1 (inaccessible): $d1, $p2 (optimized): $d2"
-expect_eq "${TR}_failover_skips_inaccessible" 0 "$d1"
-check "${TR}_failover_uses_new_optimized" test "$d2" -ge 1000
+read_through "$head" 1000 "$p1" "$p2"
+say "nvmet/$TR after ANA change: 1000 reads -> $p1 (inaccessible): $d0, $p2 (optimized): $d1"
+expect_eq "${TR}_failover_skips_inaccessible" 0 "$d0"
+check "${TR}_failover_uses_new_optimized" test "$d1" -ge 1000
 
 # Tear down: deleting both controllers removes the head.
 echo 1 > "/sys/class/nvme/$c1/delete_controller"

@@ -50,11 +50,7 @@ expect_eq nvme_iopolicy_set_rr round-robin "$(cat $SUBSYS/iopolicy)"
 set -- $paths
 p0=$1
 p1=$2
-b0=$(reads "$p0")
-b1=$(reads "$p1")
-dd if=/dev/$head of=/dev/null bs=4k count=2000 iflag=direct 2>/dev/null
-d0=$(($(reads "$p0") - b0))
-d1=$(($(reads "$p1") - b1))
+read_through "$head" 2000 "$p0" "$p1"
 say "round-robin: 2000 reads of 4 KiB through $head -> $p0: $d0, $p1: $d1"
 check nvme_rr_total_reads test $((d0 + d1)) -ge 2000
 check nvme_rr_uses_path0 test "$d0" -ge 500
