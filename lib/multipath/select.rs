@@ -87,28 +87,58 @@ pub(crate) struct Choice<Id> {
     pub(crate) cache: bool,
 }
 
+/// The best path of each usable access class by some key (distance or
+/// depth); the first path wins a tie.
+struct BestPerClass<Id, K> {
+    /// Best optimized path and its key.
+    optimized: Option<(Id, K)>,
+    /// Best non-optimized path and its key.
+    non_optimized: Option<(Id, K)>,
+}
+
+impl<Id, K: Ord + Copy> BestPerClass<Id, K> {
+    /// No path seen yet.
+    fn new() -> Self {
+        Self {
+            optimized: None,
+            non_optimized: None,
+        }
+    }
+
+    /// Consider `path` with `key`; disabled and other paths are ignored.
+    fn offer(&mut self, id: Id, path: &PathInfo, key: K) {
+        if path.disabled {
+            return;
+        }
+        let best = match path.access {
+            Access::Optimized => &mut self.optimized,
+            Access::NonOptimized => &mut self.non_optimized,
+            Access::Other => return,
+        };
+        if best.as_ref().is_none_or(|&(_, k)| key < k) {
+            *best = Some((id, key));
+        }
+    }
+
+    /// The best optimized path, else the best non-optimized one.
+    fn result(self, cache: bool) -> Option<Choice<Id>> {
+        self.optimized
+            .or(self.non_optimized)
+            .map(|(id, _)| Choice { id, cache })
+    }
+}
+
 /// Full scan: the nearest optimized path, else the nearest non-optimized
 /// one; the first in list order wins a tie.  The result is to be cached.
 pub(crate) fn nearest<Id, I>(paths: I) -> Option<Choice<Id>>
 where
     I: IntoIterator<Item = (Id, PathInfo)>,
 {
-    let mut found: Option<(Id, i32)> = None;
-    let mut fallback: Option<(Id, i32)> = None;
+    let mut best = BestPerClass::new();
     for (id, path) in paths {
-        if path.disabled {
-            continue;
-        }
-        let best = match path.access {
-            Access::Optimized => &mut found,
-            Access::NonOptimized => &mut fallback,
-            Access::Other => continue,
-        };
-        if best.as_ref().is_none_or(|&(_, d)| path.distance < d) {
-            *best = Some((id, path.distance));
-        }
+        best.offer(id, &path, path.distance);
     }
-    found.or(fallback).map(|(id, _)| Choice { id, cache: true })
+    best.result(true)
 }
 
 /// The numa policy.
@@ -211,29 +241,17 @@ where
 /// ends the scan.  The cache is not used.
 pub(crate) fn queue_depth<Id, I>(paths: I) -> Option<Choice<Id>>
 where
+    Id: Copy,
     I: IntoIterator<Item = (Id, PathInfo)>,
 {
-    let mut best_opt: Option<(Id, u32)> = None;
-    let mut best_nonopt: Option<(Id, u32)> = None;
+    let mut best = BestPerClass::new();
     for (id, path) in paths {
-        if path.disabled {
-            continue;
-        }
-        let best = match path.access {
-            Access::Optimized => &mut best_opt,
-            Access::NonOptimized => &mut best_nonopt,
-            Access::Other => continue,
-        };
-        if best.as_ref().is_none_or(|&(_, d)| path.depth < d) {
-            *best = Some((id, path.depth));
-        }
-        if let Some((id, 0)) = best_opt {
+        best.offer(id, &path, path.depth);
+        if let Some((id, 0)) = best.optimized {
             return Some(Choice { id, cache: false });
         }
     }
-    best_opt
-        .or(best_nonopt)
-        .map(|(id, _)| Choice { id, cache: false })
+    best.result(false)
 }
 
 /// Test cases shared by the host tests (`cargo test`) and the KUnit suite.
