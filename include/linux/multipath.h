@@ -10,12 +10,14 @@
 
 #include <linux/types.h>
 #include <linux/bio.h>
+#include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/pr.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/workqueue.h>
@@ -425,6 +427,367 @@ ssize_t mpath_iopolicy_show(struct mpath_iopolicy *iopolicy, char *buf);
  */
 bool mpath_iopolicy_store(struct mpath_iopolicy *iopolicy, const char *buf, size_t count);
 
+/**
+ * mpath_alloc_head_disk() - Allocate the gendisk of a head.
+ * @head: The head; @head->mpdt must be set.
+ * @lim: Queue limits for the disk.
+ * @numa_node: NUMA node for the disk's allocations.
+ *
+ * Checks that the template is usable (is_disabled, is_optimized and
+ * available_path set; ioctl_begin with ioctl_finish, add_cdev with
+ * del_cdev and cdev_ioctl), then allocates @head->disk with mpath_ops and
+ * the head as private_data.  The first partition scan is deferred until
+ * the disk goes live.  The driver then names the disk and sets its
+ * capacity; mpath_device_set_live() adds it.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, -EINVAL for a bad template or a head that has a disk, or the
+ * error of blk_alloc_disk().
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head the caller holds a reference on, and
+ * `lim` NULL or valid queue limits.
+ */
+int mpath_alloc_head_disk(struct mpath_head *head, struct queue_limits *lim, int numa_node);
+
+/**
+ * mpath_device_set_live() - A path became usable.
+ * @mdev: The path, already added with mpath_add_device().
+ *
+ * The first call for a head adds its disk (and character device, and
+ * schedules the partition scan).  Every call links the path under the
+ * head's multipath/ directory, recomputes the per-node paths if @mdev is
+ * optimized, and resubmits queued I/O.  Nothing happens for a head
+ * without a disk.
+ *
+ * Context: Process context; may sleep.
+ *
+ * # Safety
+ *
+ * `mdev` must be NULL or a path of a live head.
+ */
+void mpath_device_set_live(struct mpath_device *mdev);
+
+/**
+ * mpath_remove_disk() - Delete the head disk if it was added.
+ * @head: The head.
+ *
+ * Queued I/O fails from now on; the character device is deleted through
+ * del_cdev.  The disk itself is released by mpath_put_disk().
+ *
+ * Context: Process context; may sleep.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head.
+ */
+void mpath_remove_disk(struct mpath_head *head);
+
+/**
+ * mpath_put_disk() - Release the head disk.
+ * @head: The head.
+ *
+ * Flushes queued I/O and the partition scan, then drops the disk reference
+ * from mpath_alloc_head_disk().
+ *
+ * Context: Process context; may sleep.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head.
+ */
+void mpath_put_disk(struct mpath_head *head);
+
+/**
+ * mpath_add_device() - Add a path to a head.
+ * @head: The head.
+ * @mdev: The path; @mdev->disk and @mdev->numa_node set by the driver.
+ *
+ * Cancels a pending delayed removal of @head.
+ *
+ * Context: Process context; may sleep.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head, and `mdev` NULL or a path that is on
+ * no list and stays valid until deleted and an SRCU grace period passed.
+ */
+void mpath_add_device(struct mpath_head *head, struct mpath_device *mdev);
+
+/**
+ * mpath_delete_device() - Remove a path from its head.
+ * @mdev: The path.
+ *
+ * SRCU readers may still use @mdev: call mpath_synchronize() before
+ * freeing or reusing it.
+ *
+ * Context: Process context; may sleep.
+ * Return: true if the head has no paths left.
+ *
+ * # Safety
+ *
+ * `mdev` must be NULL or a path on the list of a live head.
+ */
+bool mpath_delete_device(struct mpath_device *mdev);
+
+/**
+ * mpath_head_devices_empty() - Whether a head has no paths.
+ * @head: The head.
+ *
+ * Context: Process context; may sleep.
+ * Return: true if @head has no paths (or is NULL).
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head.
+ */
+bool mpath_head_devices_empty(struct mpath_head *head);
+
+/**
+ * mpath_clear_current_path() - Stop using a path as any node's current path.
+ * @mdev: The path.
+ *
+ * Context: Any context.
+ * Return: true if some node used @mdev (the caller may then synchronize).
+ *
+ * # Safety
+ *
+ * `mdev` must be NULL or a path of a live head.
+ */
+bool mpath_clear_current_path(struct mpath_device *mdev);
+
+/**
+ * mpath_clear_paths() - Forget every node's current path.
+ * @head: The head.
+ *
+ * The next I/O of each node selects a path afresh.
+ *
+ * Context: Any context.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head.
+ */
+void mpath_clear_paths(struct mpath_head *head);
+
+/**
+ * mpath_revalidate_paths() - The head disk's capacity changed.
+ * @head: The head.
+ * @not_ready_cb: Optional; called under SRCU for each path whose disk
+ *                capacity differs from the head disk's.
+ *
+ * Forgets every node's current path and resubmits queued I/O.
+ *
+ * Context: Process context.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head; `not_ready_cb` must be safe to call
+ * with any path of the head under SRCU.
+ */
+void mpath_revalidate_paths(struct mpath_head *head,
+			    void (*not_ready_cb)(struct mpath_device *mdev));
+
+/**
+ * mpath_call_for_device() - Call a function for the path I/O would use.
+ * @head: The head.
+ * @cb: The function; runs under the head's SRCU read lock.
+ *
+ * Context: Any context that may take an SRCU read lock.
+ * Return: The result of @cb, or -EWOULDBLOCK if no path is usable (or an
+ * argument is NULL).
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head; `cb` must be safe to call with any
+ * path of the head under SRCU.
+ */
+int mpath_call_for_device(struct mpath_head *head, int (*cb)(struct mpath_device *mdev));
+
+/**
+ * mpath_add_sysfs_link() - Link the head's added paths under multipath/.
+ * @head: The head.
+ *
+ * Creates `<head disk>/multipath/<path disk>` for every path whose disk
+ * has been added and has no link yet; nothing happens before the head
+ * disk is added.
+ *
+ * Context: Process context; may sleep.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head.
+ */
+void mpath_add_sysfs_link(struct mpath_head *head);
+
+/**
+ * mpath_remove_sysfs_link() - Remove the link to a path under multipath/.
+ * @mdev: The path.
+ *
+ * Context: Process context; may sleep.
+ *
+ * # Safety
+ *
+ * `mdev` must be NULL or a path of a live head.
+ */
+void mpath_remove_sysfs_link(struct mpath_device *mdev);
+
+/**
+ * mpath_numa_nodes_show() - sysfs show() body of a path's numa_nodes.
+ * @mdev: The path.
+ * @iopolicy: The policy box that applies to the path's head.
+ * @buf: The sysfs buffer (PAGE_SIZE).
+ *
+ * Context: Process context.
+ * Return: The length of the node list of the nodes that currently use
+ * @mdev ("0-1,3\n"); 0 unless the policy is numa; -EINVAL for NULL.
+ *
+ * # Safety
+ *
+ * `mdev` must be NULL or a path of a live head, `iopolicy` NULL or a valid
+ * policy box, and `buf` NULL or valid for `PAGE_SIZE` bytes.
+ */
+ssize_t mpath_numa_nodes_show(struct mpath_device *mdev,
+			      struct mpath_iopolicy *iopolicy,
+			      char *buf);
+
+/**
+ * mpath_can_remove_head() - Decide about a head that lost its last path.
+ * @head: The head.
+ *
+ * With delayed_removal_secs set, (re)arms the delayed removal, which pins
+ * @head->drv_module until it runs or a path returns, and keeps the head.
+ *
+ * Context: Process context; may sleep.
+ * Return: true if the driver must remove the head now, false if its
+ * removal was deferred.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head.
+ */
+bool mpath_can_remove_head(struct mpath_head *head);
+
+/**
+ * mpath_delayed_removal_secs_show() - sysfs show() body.
+ * @head: The head.
+ * @buf: The sysfs buffer (PAGE_SIZE).
+ *
+ * Context: Process context; may sleep.
+ * Return: The length of "<secs>\n", or -EINVAL for NULL.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head, and `buf` NULL or valid for
+ * `PAGE_SIZE` bytes.
+ */
+ssize_t mpath_delayed_removal_secs_show(struct mpath_head *head, char *buf);
+
+/**
+ * mpath_delayed_removal_secs_store() - sysfs store() body.
+ * @head: The head.
+ * @buf: The written text.
+ * @count: Length of @buf.
+ *
+ * Accepts an unsigned number (decimal, 0x hex or 0 octal, optional
+ * newline).  A non-zero value makes the head queue I/O while it has no
+ * path and keep itself that long after its last path went away.
+ *
+ * Context: Process context; sleeps (waits for SRCU readers).
+ * Return: @count, or -EINVAL for bad input, which changes nothing.
+ *
+ * # Safety
+ *
+ * `head` must be NULL or a live head, and `buf` NULL or valid for reads
+ * of `count` bytes.
+ */
+ssize_t mpath_delayed_removal_secs_store(struct mpath_head *head, const char *buf, size_t count);
+
+/**
+ * Trace the remap of `bio` from the head disk (C: the tracepoint lives
+ * in `mpath_exports.c`).
+ */
+extern void mpath_trace_bio_remap(struct bio *bio, struct mpath_head *head);
+
+/**
+ * Rate-limited "no usable/available path" warning on the head disk.
+ */
+extern void mpath_warn_no_path(struct mpath_head *head, bool requeue);
+
+/* A bio or request that came through a multipath head disk. */
+#define REQ_MPATH REQ_DRV
+
+/* The operations of every head disk and head character device. */
+extern const struct block_device_operations mpath_ops;
+extern const struct file_operations mpath_chr_fops;
+/* The multipath/ group of a head disk, which holds links to its paths. */
+extern const struct attribute_group mpath_attr_group;
+extern const struct attribute_group *mpath_device_groups[];
+
+/**
+ * is_mpath_request() - Whether a request came through a head disk.
+ * @req: The request.
+ *
+ * Return: true if REQ_MPATH is set.
+ */
+static inline bool is_mpath_request(struct request *req)
+{
+	return req->cmd_flags & REQ_MPATH;
+}
+
+/**
+ * is_mpath_disk() - Whether a gendisk is a multipath head disk.
+ * @disk: The gendisk.
+ *
+ * Return: true if @disk uses mpath_ops.
+ */
+static inline bool is_mpath_disk(struct gendisk *disk)
+{
+	return IS_ENABLED(CONFIG_LIBMULTIPATH) && disk->fops == &mpath_ops;
+}
+
+/**
+ * mpath_bd_device_to_head() - The head of a head disk's device.
+ * @dev: The device of a live head disk.
+ *
+ * Return: The head.
+ */
+static inline struct mpath_head *mpath_bd_device_to_head(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+/**
+ * mpath_gendisk_to_head() - The head of a live head disk.
+ * @disk: The head disk.
+ *
+ * Return: The head.
+ */
+static inline struct mpath_head *mpath_gendisk_to_head(struct gendisk *disk)
+{
+	return mpath_bd_device_to_head(disk_to_dev(disk));
+}
+
+/**
+ * mpath_head_queue_if_no_path() - Whether I/O waits while no path exists.
+ * @head: The head.
+ *
+ * Return: true if delayed removal is enabled for @head.
+ */
+static inline bool mpath_head_queue_if_no_path(struct mpath_head *head)
+{
+	return test_bit(MPATH_HEAD_QUEUE_IF_NO_PATH, &head->flags);
+}
+
+/**
+ * mpath_schedule_requeue_work() - Resubmit the bios queued on a head.
+ * @head: The head.
+ */
+static inline void mpath_schedule_requeue_work(struct mpath_head *head)
+{
+	kblockd_schedule_work(&head->requeue_work);
+}
 /**
  * mpath_read_iopolicy() - Read an I/O policy box.
  * @iopolicy: The driver's policy box.

@@ -23,10 +23,21 @@ use kernel::{
     prelude::*, //
 };
 
+use core::fmt::Write;
+
+use kernel::page::PAGE_SIZE;
+
 use crate::{
-    head::Head,
+    bio, disk,
+    head::{
+        Head,
+        EWOULDBLOCK, //
+    },
+    path::Path,
+    paths, removal,
     select::Policy,
     sysfs::{
+        Emit,
         IoPolicy,
         POLICY_BUF_LEN, //
     },
@@ -409,6 +420,447 @@ pub unsafe extern "C" fn mpath_iopolicy_store(
     // SAFETY: The caller guarantees `count` readable bytes at `buf`.
     let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
     pol.store(input)
+}
+
+/// The head and path behind a path pointer from C.
+///
+/// # Safety
+///
+/// `mdev` must be NULL or a valid path that was added to a head and stays
+/// valid (with its head) during the call.
+unsafe fn path_and_head<'a>(mdev: *mut mpath_device) -> Option<(&'a Path, &'a Head)> {
+    // SAFETY: The caller guarantees that `mdev` is NULL or valid.
+    let path = unsafe { Path::from_raw(mdev) }?;
+    // SAFETY: A path on a head's list keeps its head alive.
+    let head = unsafe { Head::from_raw(path.head_ptr()) }?;
+    Some((path, head))
+}
+
+/// A sysfs output buffer.
+///
+/// # Safety
+///
+/// `buf` must be valid for writes of `PAGE_SIZE` bytes for `'a`.
+unsafe fn sysfs_buf<'a>(buf: *mut c_char) -> Option<Emit<'a>> {
+    if buf.is_null() {
+        return None;
+    }
+    // SAFETY: The caller guarantees `PAGE_SIZE` writable bytes.
+    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), PAGE_SIZE) };
+    Some(Emit::new(out))
+}
+
+/// mpath_alloc_head_disk() - Allocate the gendisk of a head.
+/// @head: The head; @head->mpdt must be set.
+/// @lim: Queue limits for the disk.
+/// @numa_node: NUMA node for the disk's allocations.
+///
+/// Checks that the template is usable (is_disabled, is_optimized and
+/// available_path set; ioctl_begin with ioctl_finish, add_cdev with
+/// del_cdev and cdev_ioctl), then allocates @head->disk with mpath_ops and
+/// the head as private_data.  The first partition scan is deferred until
+/// the disk goes live.  The driver then names the disk and sets its
+/// capacity; mpath_device_set_live() adds it.
+///
+/// Context: Process context; may sleep.
+/// Return: 0, -EINVAL for a bad template or a head that has a disk, or the
+/// error of blk_alloc_disk().
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head the caller holds a reference on, and
+/// `lim` NULL or valid queue limits.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_alloc_head_disk(
+    head: *mut mpath_head,
+    lim: *mut bindings::queue_limits,
+    numa_node: c_int,
+) -> c_int {
+    // SAFETY: The caller holds a reference, so `head` is NULL or live.
+    let Some(head) = (unsafe { Head::from_raw(head) }) else {
+        return EINVAL.to_errno();
+    };
+    match disk::alloc(head, lim, numa_node) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// mpath_device_set_live() - A path became usable.
+/// @mdev: The path, already added with mpath_add_device().
+///
+/// The first call for a head adds its disk (and character device, and
+/// schedules the partition scan).  Every call links the path under the
+/// head's multipath/ directory, recomputes the per-node paths if @mdev is
+/// optimized, and resubmits queued I/O.  Nothing happens for a head
+/// without a disk.
+///
+/// Context: Process context; may sleep.
+///
+/// # Safety
+///
+/// `mdev` must be NULL or a path of a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_device_set_live(mdev: *mut mpath_device) {
+    // SAFETY: The caller guarantees that `mdev` is NULL or a live path.
+    if let Some((path, head)) = unsafe { path_and_head(mdev) } {
+        disk::set_live(head, path);
+    }
+}
+
+/// mpath_remove_disk() - Delete the head disk if it was added.
+/// @head: The head.
+///
+/// Queued I/O fails from now on; the character device is deleted through
+/// del_cdev.  The disk itself is released by mpath_put_disk().
+///
+/// Context: Process context; may sleep.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_remove_disk(head: *mut mpath_head) {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    if let Some(head) = unsafe { Head::from_raw(head) } {
+        disk::remove(head);
+    }
+}
+
+/// mpath_put_disk() - Release the head disk.
+/// @head: The head.
+///
+/// Flushes queued I/O and the partition scan, then drops the disk reference
+/// from mpath_alloc_head_disk().
+///
+/// Context: Process context; may sleep.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_put_disk(head: *mut mpath_head) {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    if let Some(head) = unsafe { Head::from_raw(head) } {
+        disk::put(head);
+    }
+}
+
+/// mpath_add_device() - Add a path to a head.
+/// @head: The head.
+/// @mdev: The path; @mdev->disk and @mdev->numa_node set by the driver.
+///
+/// Cancels a pending delayed removal of @head.
+///
+/// Context: Process context; may sleep.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head, and `mdev` NULL or a path that is on
+/// no list and stays valid until deleted and an SRCU grace period passed.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_add_device(head: *mut mpath_head, mdev: *mut mpath_device) {
+    // SAFETY: The caller guarantees that both are NULL or valid.
+    let (Some(head), Some(path)) = (unsafe { Head::from_raw(head) }, unsafe {
+        Path::from_raw(mdev)
+    }) else {
+        return;
+    };
+    paths::add(head, path);
+}
+
+/// mpath_delete_device() - Remove a path from its head.
+/// @mdev: The path.
+///
+/// SRCU readers may still use @mdev: call mpath_synchronize() before
+/// freeing or reusing it.
+///
+/// Context: Process context; may sleep.
+/// Return: true if the head has no paths left.
+///
+/// # Safety
+///
+/// `mdev` must be NULL or a path on the list of a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_delete_device(mdev: *mut mpath_device) -> bool {
+    // SAFETY: The caller guarantees that `mdev` is NULL or a live path.
+    match unsafe { path_and_head(mdev) } {
+        Some((path, head)) => paths::delete(head, path),
+        None => false,
+    }
+}
+
+/// mpath_head_devices_empty() - Whether a head has no paths.
+/// @head: The head.
+///
+/// Context: Process context; may sleep.
+/// Return: true if @head has no paths (or is NULL).
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_head_devices_empty(head: *mut mpath_head) -> bool {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    unsafe { Head::from_raw(head) }.is_none_or(paths::empty)
+}
+
+/// mpath_clear_current_path() - Stop using a path as any node's current path.
+/// @mdev: The path.
+///
+/// Context: Any context.
+/// Return: true if some node used @mdev (the caller may then synchronize).
+///
+/// # Safety
+///
+/// `mdev` must be NULL or a path of a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_clear_current_path(mdev: *mut mpath_device) -> bool {
+    // SAFETY: The caller guarantees that `mdev` is NULL or a live path.
+    match unsafe { path_and_head(mdev) } {
+        Some((path, head)) => paths::uncache_everywhere(head, path),
+        None => false,
+    }
+}
+
+/// mpath_clear_paths() - Forget every node's current path.
+/// @head: The head.
+///
+/// The next I/O of each node selects a path afresh.
+///
+/// Context: Any context.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_clear_paths(head: *mut mpath_head) {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    if let Some(head) = unsafe { Head::from_raw(head) } {
+        paths::clear_all(head);
+    }
+}
+
+/// mpath_revalidate_paths() - The head disk's capacity changed.
+/// @head: The head.
+/// @not_ready_cb: Optional; called under SRCU for each path whose disk
+///                capacity differs from the head disk's.
+///
+/// Forgets every node's current path and resubmits queued I/O.
+///
+/// Context: Process context.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head; `not_ready_cb` must be safe to call
+/// with any path of the head under SRCU.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_revalidate_paths(
+    head: *mut mpath_head,
+    not_ready_cb: Option<unsafe extern "C" fn(mdev: *mut mpath_device)>,
+) {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    let Some(head) = (unsafe { Head::from_raw(head) }) else {
+        return;
+    };
+    if let Some(cb) = not_ready_cb {
+        let guard = head.srcu_read();
+        for path in head
+            .paths(&guard)
+            .filter(|p| disk::capacity_differs(head, p))
+        {
+            // SAFETY: The path is valid under `guard`; the caller vouches
+            // for the callback.
+            unsafe { cb(path.as_raw()) };
+        }
+    }
+    paths::clear_all(head);
+    bio::kick(head);
+}
+
+/// mpath_call_for_device() - Call a function for the path I/O would use.
+/// @head: The head.
+/// @cb: The function; runs under the head's SRCU read lock.
+///
+/// Context: Any context that may take an SRCU read lock.
+/// Return: The result of @cb, or -EWOULDBLOCK if no path is usable (or an
+/// argument is NULL).
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head; `cb` must be safe to call with any
+/// path of the head under SRCU.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_call_for_device(
+    head: *mut mpath_head,
+    cb: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> c_int>,
+) -> c_int {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    let (Some(head), Some(cb)) = (unsafe { Head::from_raw(head) }, cb) else {
+        return EWOULDBLOCK;
+    };
+    let guard = head.srcu_read();
+    match paths::find(&guard) {
+        // SAFETY: The path is valid under `guard`; the caller vouches for
+        // the callback.
+        Some(path) => unsafe { cb(path.as_raw()) },
+        None => EWOULDBLOCK,
+    }
+}
+
+/// mpath_add_sysfs_link() - Link the head's added paths under multipath/.
+/// @head: The head.
+///
+/// Creates `<head disk>/multipath/<path disk>` for every path whose disk
+/// has been added and has no link yet; nothing happens before the head
+/// disk is added.
+///
+/// Context: Process context; may sleep.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_add_sysfs_link(head: *mut mpath_head) {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    if let Some(head) = unsafe { Head::from_raw(head) } {
+        disk::add_links(head);
+    }
+}
+
+/// mpath_remove_sysfs_link() - Remove the link to a path under multipath/.
+/// @mdev: The path.
+///
+/// Context: Process context; may sleep.
+///
+/// # Safety
+///
+/// `mdev` must be NULL or a path of a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_remove_sysfs_link(mdev: *mut mpath_device) {
+    // SAFETY: The caller guarantees that `mdev` is NULL or a live path.
+    if let Some((path, head)) = unsafe { path_and_head(mdev) } {
+        disk::remove_link(head, path);
+    }
+}
+
+/// mpath_numa_nodes_show() - sysfs show() body of a path's numa_nodes.
+/// @mdev: The path.
+/// @iopolicy: The policy box that applies to the path's head.
+/// @buf: The sysfs buffer (PAGE_SIZE).
+///
+/// Context: Process context.
+/// Return: The length of the node list of the nodes that currently use
+/// @mdev ("0-1,3\n"); 0 unless the policy is numa; -EINVAL for NULL.
+///
+/// # Safety
+///
+/// `mdev` must be NULL or a path of a live head, `iopolicy` NULL or a valid
+/// policy box, and `buf` NULL or valid for `PAGE_SIZE` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_numa_nodes_show(
+    mdev: *mut mpath_device,
+    iopolicy: *mut mpath_iopolicy,
+    buf: *mut c_char,
+) -> ssize_t {
+    // SAFETY: The caller guarantees validity of all three pointers.
+    let (Some((path, head)), Some(pol), Some(mut out)) = (
+        unsafe { path_and_head(mdev) },
+        unsafe { IoPolicy::from_raw(iopolicy) },
+        unsafe { sysfs_buf(buf) },
+    ) else {
+        return EINVAL.to_errno() as ssize_t;
+    };
+    match paths::numa_nodes(head, path, pol.get(), &mut out) {
+        // CAST: At most `PAGE_SIZE`.
+        Ok(()) => out.finish() as ssize_t,
+        Err(_) => EINVAL.to_errno() as ssize_t,
+    }
+}
+
+/// mpath_can_remove_head() - Decide about a head that lost its last path.
+/// @head: The head.
+///
+/// With delayed_removal_secs set, (re)arms the delayed removal, which pins
+/// @head->drv_module until it runs or a path returns, and keeps the head.
+///
+/// Context: Process context; may sleep.
+/// Return: true if the driver must remove the head now, false if its
+/// removal was deferred.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_can_remove_head(head: *mut mpath_head) -> bool {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    unsafe { Head::from_raw(head) }.is_none_or(removal::can_remove_head)
+}
+
+/// mpath_delayed_removal_secs_show() - sysfs show() body.
+/// @head: The head.
+/// @buf: The sysfs buffer (PAGE_SIZE).
+///
+/// Context: Process context; may sleep.
+/// Return: The length of "<secs>\n", or -EINVAL for NULL.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head, and `buf` NULL or valid for
+/// `PAGE_SIZE` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_delayed_removal_secs_show(
+    head: *mut mpath_head,
+    buf: *mut c_char,
+) -> ssize_t {
+    // SAFETY: The caller guarantees validity of both pointers.
+    let (Some(head), Some(mut out)) = (unsafe { Head::from_raw(head) }, unsafe { sysfs_buf(buf) })
+    else {
+        return EINVAL.to_errno() as ssize_t;
+    };
+    match writeln!(out, "{}", removal::secs(head)) {
+        // CAST: At most `PAGE_SIZE`.
+        Ok(()) => out.finish() as ssize_t,
+        Err(_) => EINVAL.to_errno() as ssize_t,
+    }
+}
+
+/// mpath_delayed_removal_secs_store() - sysfs store() body.
+/// @head: The head.
+/// @buf: The written text.
+/// @count: Length of @buf.
+///
+/// Accepts an unsigned number (decimal, 0x hex or 0 octal, optional
+/// newline).  A non-zero value makes the head queue I/O while it has no
+/// path and keep itself that long after its last path went away.
+///
+/// Context: Process context; sleeps (waits for SRCU readers).
+/// Return: @count, or -EINVAL for bad input, which changes nothing.
+///
+/// # Safety
+///
+/// `head` must be NULL or a live head, and `buf` NULL or valid for reads
+/// of `count` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn mpath_delayed_removal_secs_store(
+    head: *mut mpath_head,
+    buf: *const c_char,
+    count: usize,
+) -> ssize_t {
+    // SAFETY: The caller guarantees that `head` is NULL or live.
+    let Some(head) = (unsafe { Head::from_raw(head) }) else {
+        return EINVAL.to_errno() as ssize_t;
+    };
+    if buf.is_null() {
+        return EINVAL.to_errno() as ssize_t;
+    }
+    // SAFETY: The caller guarantees `count` readable bytes.
+    let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
+    match removal::store(head, input) {
+        // CAST: sysfs writes are at most PAGE_SIZE bytes.
+        Some(()) => count as ssize_t,
+        None => EINVAL.to_errno() as ssize_t,
+    }
 }
 
 /// Assert that a `#[repr(C)]` type has the layout bindgen sees in the

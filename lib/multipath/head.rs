@@ -9,11 +9,15 @@
 
 use core::{
     alloc::Layout,
+    marker::PhantomData,
     mem::{
         align_of,
         size_of, //
     },
-    ptr::NonNull,
+    ptr::{
+        self,
+        NonNull, //
+    },
 };
 
 use kernel::{
@@ -28,13 +32,29 @@ use kernel::{
     },
     bindings,
     prelude::*,
-    sync::static_lock_class,
+    sync::{
+        atomic::{
+            Acquire,
+            Atomic,
+            Relaxed,
+            Release, //
+        },
+        static_lock_class, //
+    },
     types::Opaque, //
 };
 
-use crate::abi::{
-    mpath_device,
-    mpath_head, //
+use crate::{
+    abi::{
+        self,
+        mpath_device,
+        mpath_head, //
+    },
+    path::{
+        Path,
+        Template, //
+    },
+    select::Policy,
 };
 
 /// The number of per-node `current_path` slots a new head gets.
@@ -101,6 +121,23 @@ impl Head {
                 static_lock_class!().as_ptr(),
             );
             bindings::refcount_set(&raw mut (*head).r#ref.refcount, 1);
+            bindings::init_work_with_key(
+                &raw mut (*head).requeue_work,
+                Some(crate::bio::requeue_work_fn),
+                false,
+                c"&head->requeue_work".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
+            bindings::init_work_with_key(
+                &raw mut (*head).partition_scan_work,
+                Some(crate::disk::partition_scan_work_fn),
+                false,
+                c"&head->partition_scan_work".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
+            // Initialised for every head, with or without a disk:
+            // `mpath_add_device()` always cancels it.
+            bindings::init_delayed_work(&raw mut (*head).remove_work, Some(remove_work_fn));
             // CAST: `nr` is at most `MAX_NUMNODES`.
             (*head).nr_current_paths = nr as c_uint;
         }
@@ -197,14 +234,454 @@ impl Head {
         // SAFETY: By the type invariants the SRCU domain is initialised.
         unsafe { bindings::synchronize_srcu(&raw mut (*self.as_raw()).srcu) };
     }
+}
+
+/// Flag bits of `mpath_head.flags`.
+#[derive(Clone, Copy)]
+pub(crate) enum HeadFlag {
+    /// `MPATH_HEAD_DISK_LIVE`.
+    DiskLive,
+    /// `MPATH_HEAD_QUEUE_IF_NO_PATH`.
+    QueueIfNoPath,
+    /// `MPATH_HEAD_CDEV_LIVE`.
+    CdevLive,
+}
+
+impl HeadFlag {
+    /// The bit number.
+    fn bit(self) -> c_ulong {
+        match self {
+            HeadFlag::DiskLive => abi::MPATH_HEAD_DISK_LIVE,
+            HeadFlag::QueueIfNoPath => abi::MPATH_HEAD_QUEUE_IF_NO_PATH,
+            HeadFlag::CdevLive => abi::MPATH_HEAD_CDEV_LIVE,
+        }
+    }
+}
+
+/// The diagnostic counters of a head.
+#[derive(Clone, Copy)]
+pub(crate) enum Counter {
+    /// `io_requeue_no_usable_path_count`.
+    RequeueNoUsablePath,
+    /// `io_fail_no_available_path_count`.
+    FailNoAvailablePath,
+}
+
+/// A held `mpath_head.lock`.
+pub(crate) struct HeadLock<'a>(&'a Head);
+
+impl Drop for HeadLock<'_> {
+    fn drop(&mut self) {
+        // SAFETY: The guard exists only while the mutex is held by us.
+        unsafe { bindings::mutex_unlock(&raw mut (*self.0.as_raw()).lock) };
+    }
+}
+
+/// A held SRCU read section of a head.
+///
+/// Paths found on the head's list stay valid while the guard lives.
+pub(crate) struct SrcuGuard<'a> {
+    head: &'a Head,
+    idx: c_int,
+}
+
+impl SrcuGuard<'_> {
+    /// The head this guard protects.
+    pub(crate) fn head(&self) -> &Head {
+        self.head
+    }
+}
+
+impl Drop for SrcuGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `idx` came from the matching `srcu_read_lock()`.
+        unsafe { bindings::srcu_read_unlock(&raw mut (*self.head.as_raw()).srcu, self.idx) };
+    }
+}
+
+/// The paths of a head in list order, walked under SRCU.
+pub(crate) struct Paths<'g> {
+    list: *mut bindings::list_head,
+    pos: *mut bindings::list_head,
+    _guard: PhantomData<&'g SrcuGuard<'g>>,
+}
+
+impl Clone for Paths<'_> {
+    fn clone(&self) -> Self {
+        Self {
+            list: self.list,
+            pos: self.pos,
+            _guard: PhantomData,
+        }
+    }
+}
+
+impl<'g> Iterator for Paths<'g> {
+    type Item = &'g Path;
+
+    fn next(&mut self) -> Option<&'g Path> {
+        // SAFETY: `pos` is the list head or an entry reached under the SRCU
+        // guard; entries stay valid for the guard's lifetime.  ORDERING:
+        // acquire pairs with the release in `list_add_tail_rcu()`, as
+        // `rcu_dereference()` does.
+        let next = unsafe { Atomic::from_ptr(&raw mut (*self.pos).next) }.load(Acquire);
+        if next == self.list || next.is_null() {
+            return None;
+        }
+        self.pos = next;
+        // SAFETY: Every entry of `dev_list` is the `siblings` field of an
+        // `mpath_device`.
+        let dev = unsafe { kernel::container_of!(next, mpath_device, siblings) };
+        // SAFETY: The entry is valid while the SRCU guard is held.
+        unsafe { Path::from_raw(dev) }
+    }
+}
+
+/// `-EWOULDBLOCK` (which is `-EAGAIN`): no usable path right now.
+pub(crate) const EWOULDBLOCK: c_int = -(bindings::EAGAIN as c_int);
+
+/// The library's workqueue ("mpath-wq"), created at module init.
+static MPATH_WQ: Atomic<*mut bindings::workqueue_struct> = Atomic::new(ptr::null_mut());
+
+/// Create the library workqueue; called once from module init.
+pub(crate) fn create_workqueue() -> Result {
+    let flags = bindings::wq_flags_WQ_UNBOUND
+        | bindings::wq_flags_WQ_MEM_RECLAIM
+        | bindings::wq_flags_WQ_SYSFS;
+    // SAFETY: A constant format string without conversions.
+    let wq = unsafe { bindings::alloc_workqueue_noprof(c"mpath-wq".as_char_ptr(), flags, 0) };
+    if wq.is_null() {
+        return Err(ENOMEM);
+    }
+    MPATH_WQ.store(wq, Release);
+    Ok(())
+}
+
+/// Destroy the library workqueue; called once from module exit.
+pub(crate) fn destroy_workqueue() {
+    let wq = MPATH_WQ.xchg(ptr::null_mut(), Relaxed);
+    if !wq.is_null() {
+        // SAFETY: `wq` came from `alloc_workqueue()`; no head can use it
+        // any more, since every user module is gone.
+        unsafe { bindings::destroy_workqueue(wq) };
+    }
+}
+
+/// The library workqueue, if the module is initialised.
+fn workqueue() -> Option<*mut bindings::workqueue_struct> {
+    let wq = MPATH_WQ.load(Acquire);
+    (!wq.is_null()).then_some(wq)
+}
+
+/// The delayed removal work function: the head outlived its last path for
+/// `delayed_removal_secs`, so the driver removes it now.
+///
+/// # Safety
+///
+/// Called by the workqueue core with the `remove_work.work` of a head.
+unsafe extern "C" fn remove_work_fn(work: *mut bindings::work_struct) {
+    // SAFETY: `work` is embedded in the `remove_work` of a head that stays
+    // allocated until the removal ran or was cancelled.
+    let head = unsafe { kernel::container_of!(work, mpath_head, remove_work.work) };
+    // SAFETY: As above.
+    let Some(h) = (unsafe { Head::from_raw(head) }) else {
+        return;
+    };
+    // Read the module first: the head may be gone after the callback.
+    let module = h.drv_module();
+    if let Some(remove) = h.template().and_then(|t| t.ops().remove_head) {
+        // SAFETY: The head is valid; the driver tears it down here.
+        unsafe { remove(head) };
+    }
+    // SAFETY: `mpath_can_remove_head()` pinned the module for this run.
+    unsafe { bindings::module_put(module) };
+}
+
+impl Head {
+    /// The driver's template, if set.
+    pub(crate) fn template(&self) -> Option<Template> {
+        // SAFETY: By the type invariants the head is valid; `mpdt` is set
+        // by the driver before use and points to a static template.
+        unsafe { Template::from_raw((*self.as_raw()).mpdt) }
+    }
+
+    /// The I/O policy in force for this head.
+    pub(crate) fn policy(&self) -> Policy {
+        let Some(get) = self.template().and_then(|t| t.ops().get_iopolicy) else {
+            return Policy::Numa;
+        };
+        // SAFETY: The head is valid and uses this template.
+        Policy::from_raw(unsafe { get(self.as_raw()) })
+    }
+
+    /// Take `mpath_head.lock`.
+    pub(crate) fn lock(&self) -> HeadLock<'_> {
+        // SAFETY: By the type invariants the mutex is initialised.
+        unsafe { bindings::mutex_lock(&raw mut (*self.as_raw()).lock) };
+        HeadLock(self)
+    }
+
+    /// Enter an SRCU read section.
+    pub(crate) fn srcu_read(&self) -> SrcuGuard<'_> {
+        // SAFETY: By the type invariants the SRCU domain is initialised.
+        let idx = unsafe { bindings::srcu_read_lock(&raw mut (*self.as_raw()).srcu) };
+        SrcuGuard { head: self, idx }
+    }
+
+    /// The path list head.
+    fn dev_list(&self) -> *mut bindings::list_head {
+        // SAFETY: By the type invariants the head is valid.
+        unsafe { &raw mut (*self.as_raw()).dev_list }
+    }
+
+    /// Walk the paths under `guard`.
+    pub(crate) fn paths<'g>(&self, guard: &'g SrcuGuard<'_>) -> Paths<'g> {
+        let list = guard.head().dev_list();
+        Paths {
+            list,
+            pos: list,
+            _guard: PhantomData,
+        }
+    }
+
+    /// Link `path` at the tail of the list.
+    pub(crate) fn link_path(&self, _lock: &HeadLock<'_>, path: &Path) {
+        // SAFETY: The mutex serialises list writers; readers use SRCU.  The
+        // driver guarantees that `path` is not on a list.
+        unsafe { bindings::list_add_tail_rcu(path.siblings(), self.dev_list()) };
+    }
+
+    /// Unlink `path`; readers may still see it until a grace period ends.
+    pub(crate) fn unlink_path(&self, _lock: &HeadLock<'_>, path: &Path) {
+        // SAFETY: As in `link_path`; the driver guarantees that `path` is on
+        // this head's list.
+        unsafe { bindings::list_del_rcu(path.siblings()) };
+    }
+
+    /// Whether the path list is empty.
+    pub(crate) fn no_paths(&self, _lock: &HeadLock<'_>) -> bool {
+        let list = self.dev_list();
+        // SAFETY: The list head is valid; writers are excluded by the lock.
+        unsafe { (*list).next == list }
+    }
 
     /// The number of per-node path slots.
-    #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
     pub(crate) fn nr_current_paths(&self) -> usize {
         // SAFETY: By the type invariants the head is valid; the field is
         // written once before the head is published.
         unsafe { (*self.as_raw()).nr_current_paths as usize }
     }
+
+    /// The `current_path` slot of `node`, if `node` is in range.
+    pub(crate) fn slot(&self, node: usize) -> Option<&Atomic<*mut mpath_device>> {
+        if node >= self.nr_current_paths() {
+            return None;
+        }
+        // SAFETY: The head has `nr_current_paths` trailing slots (type
+        // invariant), `node` is below that, and slots are only accessed
+        // with marked accesses.
+        Some(unsafe {
+            Atomic::from_ptr(
+                (&raw mut (*self.as_raw()).current_path)
+                    .cast::<*mut mpath_device>()
+                    .add(node),
+            )
+        })
+    }
+
+    /// The path cached for `node`, if any.
+    pub(crate) fn cached_path<'g>(
+        &self,
+        _guard: &'g SrcuGuard<'_>,
+        node: usize,
+    ) -> Option<&'g Path> {
+        // ORDERING: acquire pairs with the release in `cache_path()`, as
+        // `srcu_dereference()` with `rcu_assign_pointer()`.
+        let ptr = self.slot(node)?.load(Acquire);
+        // SAFETY: A path is removed from every slot before its grace period
+        // starts (`mpath_clear_current_path()`), so a path read under the
+        // guard stays valid while the guard lives.
+        unsafe { Path::from_raw(ptr) }
+    }
+
+    /// Cache `path` for `node`.
+    pub(crate) fn cache_path(&self, node: usize, path: &Path) {
+        if let Some(slot) = self.slot(node) {
+            slot.store(path.as_raw(), Release);
+        }
+    }
+
+    /// Clear the slot of `node` if it caches `path`; true if it did.
+    pub(crate) fn uncache_path(&self, node: usize, path: &Path) -> bool {
+        self.slot(node).is_some_and(|slot| {
+            slot.cmpxchg(path.as_raw(), ptr::null_mut(), Relaxed)
+                .is_ok()
+        })
+    }
+
+    /// Clear the slot of `node`.
+    pub(crate) fn uncache(&self, node: usize) {
+        if let Some(slot) = self.slot(node) {
+            slot.store(ptr::null_mut(), Relaxed);
+        }
+    }
+
+    /// Count one event in `counter`.
+    pub(crate) fn count(&self, counter: Counter) {
+        let raw = self.as_raw();
+        // SAFETY: The head is valid; C reads the counters with
+        // atomic_long_read(), so update them atomically.
+        let c = unsafe {
+            match counter {
+                Counter::RequeueNoUsablePath => {
+                    &raw mut (*raw).io_requeue_no_usable_path_count.counter
+                }
+                Counter::FailNoAvailablePath => {
+                    &raw mut (*raw).io_fail_no_available_path_count.counter
+                }
+            }
+        };
+        // SAFETY: `c` is an aligned counter only accessed atomically.
+        unsafe { Atomic::from_ptr(c) }.add(1, Relaxed);
+    }
+
+    /// The flag word.
+    fn flags(&self) -> *mut c_ulong {
+        // SAFETY: By the type invariants the head is valid.
+        unsafe { &raw mut (*self.as_raw()).flags }
+    }
+
+    /// Whether `flag` is set.
+    pub(crate) fn test_flag(&self, flag: HeadFlag) -> bool {
+        // SAFETY: `flags` is valid and only changed with atomic bitops.
+        unsafe { bindings::test_bit(flag.bit(), self.flags()) }
+    }
+
+    /// Atomically set `flag`, returning its old value.
+    pub(crate) fn test_and_set_flag(&self, flag: HeadFlag) -> bool {
+        // SAFETY: As in `test_flag`.
+        unsafe { bindings::test_and_set_bit(flag.bit(), self.flags()) }
+    }
+
+    /// Atomically clear `flag`, returning its old value.
+    pub(crate) fn test_and_clear_flag(&self, flag: HeadFlag) -> bool {
+        // SAFETY: As in `test_flag`.
+        unsafe { bindings::test_and_clear_bit(flag.bit(), self.flags()) }
+    }
+
+    /// Set or clear `flag`.
+    pub(crate) fn assign_flag(&self, flag: HeadFlag, on: bool) {
+        // SAFETY: As in `test_flag`.
+        unsafe {
+            if on {
+                bindings::set_bit(flag.bit(), self.flags());
+            } else {
+                bindings::clear_bit(flag.bit(), self.flags());
+            }
+        }
+    }
+
+    /// `delayed_removal_secs`.
+    pub(crate) fn delayed_removal_secs(&self, _lock: &HeadLock<'_>) -> u32 {
+        // SAFETY: The head is valid; the field is written under the lock.
+        unsafe { (*self.as_raw()).delayed_removal_secs }
+    }
+
+    /// Set `delayed_removal_secs`.
+    pub(crate) fn set_delayed_removal_secs(&self, _lock: &HeadLock<'_>, secs: u32) {
+        // SAFETY: The head is valid and we hold the lock.
+        unsafe { (*self.as_raw()).delayed_removal_secs = secs };
+    }
+
+    /// The module pinned while a removal is pending.
+    pub(crate) fn drv_module(&self) -> *mut bindings::module {
+        // SAFETY: The head is valid; the driver sets the field before use.
+        unsafe { (*self.as_raw()).drv_module }
+    }
+
+    /// Pin `drv_module`; false if it is going away.
+    pub(crate) fn get_drv_module(&self) -> bool {
+        // SAFETY: `drv_module` is NULL (built-in) or the driver's module,
+        // which is alive while it uses the head.
+        unsafe { bindings::try_module_get(self.drv_module()) }
+    }
+
+    /// Release the pin taken by [`Head::get_drv_module`].
+    pub(crate) fn put_drv_module(&self) {
+        // SAFETY: The caller owns a reference on the module.
+        unsafe { bindings::module_put(self.drv_module()) };
+    }
+
+    /// (Re)arm the delayed removal to run in `secs` seconds.
+    ///
+    /// Returns `None` without a workqueue, else whether a removal was
+    /// already pending (it is then only re-timed).
+    pub(crate) fn arm_removal(&self, _lock: &HeadLock<'_>, secs: u32) -> Option<bool> {
+        let wq = workqueue()?;
+        let delay = u64::from(secs)
+            .saturating_mul(u64::from(bindings::HZ))
+            .min((c_ulong::MAX >> 1) as u64);
+        // SAFETY: `remove_work` was initialised in `alloc`; `wq` is live.
+        let pending = unsafe {
+            bindings::mod_delayed_work_on(
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                wq,
+                &raw mut (*self.as_raw()).remove_work,
+                delay as c_ulong,
+            )
+        };
+        Some(pending)
+    }
+
+    /// Cancel a pending delayed removal; true if one was pending.
+    pub(crate) fn cancel_removal(&self) -> bool {
+        // SAFETY: `remove_work` was initialised in `alloc`.
+        unsafe { bindings::cancel_delayed_work(&raw mut (*self.as_raw()).remove_work) }
+    }
+
+    /// Wait for a pending delayed removal to run.
+    #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
+    pub(crate) fn flush_removal(&self) {
+        // SAFETY: `remove_work` was initialised in `alloc`.
+        unsafe { bindings::flush_delayed_work(&raw mut (*self.as_raw()).remove_work) };
+    }
+
+    /// Queue `work`, a work item of this head, on the library workqueue.
+    pub(crate) fn queue_on_mpath_wq(&self, work: *mut bindings::work_struct) {
+        let Some(wq) = workqueue() else {
+            return;
+        };
+        // SAFETY: `work` is an initialised work item of this head.
+        unsafe {
+            bindings::queue_work_on(bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int, wq, work)
+        };
+    }
+}
+
+/// The submitting CPU's NUMA node.
+pub(crate) fn numa_node_id() -> i32 {
+    // SAFETY: Always safe to call.
+    unsafe { bindings::numa_node_id() }
+}
+
+/// The NUMA distance between two nodes; `LOCAL_DISTANCE` for a node out of
+/// range (`NUMA_NO_NODE` included).
+pub(crate) fn node_distance(from: i32, to: i32) -> i32 {
+    let valid = |n: i32| usize::try_from(n).is_ok_and(|n| n < nr_node_slots());
+    if !valid(from) || !valid(to) {
+        return crate::select::LOCAL_DISTANCE;
+    }
+    // SAFETY: Both nodes are valid node ids.
+    unsafe { bindings::node_distance(from, to) }
+}
+
+/// Whether `node` is online.
+pub(crate) fn node_online(node: usize) -> bool {
+    let Ok(node) = c_int::try_from(node) else {
+        return false;
+    };
+    // SAFETY: Always safe to call; out-of-range ids read as offline.
+    node < nr_node_slots() as c_int && unsafe { bindings::node_online(node) }
 }
 
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]

@@ -5,9 +5,140 @@
  * The functions are implemented in Rust (see multipath.rs).  Exporting them
  * from C keeps one mechanism for built-in and modular builds and lets the
  * normal C rules compute MODVERSIONS CRCs from the header's prototypes.
+ * The operation tables, the sysfs group, the tracepoint call and the
+ * rate-limited warnings need C macros and so live here too.
  */
+#include <linux/blkdev.h>
 #include <linux/export.h>
+#include <linux/fs.h>
+#include <linux/io_uring/cmd.h>
+#include <linux/module.h>
 #include <linux/multipath.h>
+#include <linux/pr.h>
+#include <linux/sysfs.h>
+#include <trace/events/block.h>
+
+/*
+ * Operations implemented in Rust.  The Rust side checks each signature
+ * against the type of the table field it fills (disk.rs), and the compiler
+ * checks these prototypes against the same fields below.
+ */
+void mpath_bdev_submit_bio(struct bio *bio);
+int mpath_bdev_open(struct gendisk *disk, blk_mode_t mode);
+void mpath_bdev_release(struct gendisk *disk);
+int mpath_bdev_ioctl(struct block_device *bdev, blk_mode_t mode,
+		     unsigned int cmd, unsigned long arg);
+int mpath_bdev_getgeo(struct gendisk *disk, struct hd_geometry *geo);
+int mpath_bdev_get_unique_id(struct gendisk *disk, u8 id[16],
+			     enum blk_unique_id type);
+int mpath_bdev_report_zones(struct gendisk *disk, sector_t sector,
+			    unsigned int nr_zones,
+			    struct blk_report_zones_args *args);
+int mpath_pr_register(struct block_device *bdev, u64 old_key, u64 new_key,
+		      u32 flags);
+int mpath_pr_reserve(struct block_device *bdev, u64 key, enum pr_type type,
+		     u32 flags);
+int mpath_pr_release(struct block_device *bdev, u64 key, enum pr_type type);
+int mpath_pr_preempt(struct block_device *bdev, u64 old_key, u64 new_key,
+		     enum pr_type type, bool abort);
+int mpath_pr_clear(struct block_device *bdev, u64 key);
+int mpath_pr_read_keys(struct block_device *bdev, struct pr_keys *keys);
+int mpath_pr_read_reservation(struct block_device *bdev,
+			      struct pr_held_reservation *rsv);
+int mpath_chr_open(struct inode *inode, struct file *file);
+int mpath_chr_release(struct inode *inode, struct file *file);
+long mpath_chr_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int mpath_chr_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+int mpath_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
+			       struct io_comp_batch *iob,
+			       unsigned int poll_flags);
+void mpath_trace_bio_remap(struct bio *bio, struct mpath_head *head);
+void mpath_warn_no_path(struct mpath_head *head, bool requeue);
+
+static const struct pr_ops mpath_pr_ops = {
+	.pr_register		= mpath_pr_register,
+	.pr_reserve		= mpath_pr_reserve,
+	.pr_release		= mpath_pr_release,
+	.pr_preempt		= mpath_pr_preempt,
+	.pr_clear		= mpath_pr_clear,
+	.pr_read_keys		= mpath_pr_read_keys,
+	.pr_read_reservation	= mpath_pr_read_reservation,
+};
+
+const struct block_device_operations mpath_ops = {
+	.owner		= THIS_MODULE,
+	.submit_bio	= mpath_bdev_submit_bio,
+	.open		= mpath_bdev_open,
+	.release	= mpath_bdev_release,
+	.ioctl		= mpath_bdev_ioctl,
+	.compat_ioctl	= blkdev_compat_ptr_ioctl,
+	.getgeo		= mpath_bdev_getgeo,
+	.get_unique_id	= mpath_bdev_get_unique_id,
+	.report_zones	= IS_ENABLED(CONFIG_BLK_DEV_ZONED) ?
+			  mpath_bdev_report_zones : NULL,
+	.pr_ops		= &mpath_pr_ops,
+};
+EXPORT_SYMBOL_GPL(mpath_ops);
+
+const struct file_operations mpath_chr_fops = {
+	.owner			= THIS_MODULE,
+	.open			= mpath_chr_open,
+	.release		= mpath_chr_release,
+	.unlocked_ioctl		= mpath_chr_ioctl,
+	.compat_ioctl		= compat_ptr_ioctl,
+	.uring_cmd		= mpath_chr_uring_cmd,
+	.uring_cmd_iopoll	= mpath_chr_uring_cmd_iopoll,
+};
+EXPORT_SYMBOL_GPL(mpath_chr_fops);
+
+/*
+ * The multipath/ directory of a head disk holds links to its paths.  sysfs
+ * only asks a group with at least one attribute whether it is visible, so
+ * the group has a dummy attribute, which never shows.
+ */
+static struct attribute mpath_dummy_attr = {
+	.name = "dummy",
+};
+
+static struct attribute *mpath_attrs[] = {
+	&mpath_dummy_attr,
+	NULL,
+};
+
+static bool mpath_sysfs_group_visible(struct kobject *kobj)
+{
+	return is_mpath_disk(dev_to_disk(kobj_to_dev(kobj)));
+}
+DEFINE_SIMPLE_SYSFS_GROUP_VISIBLE(mpath_sysfs)
+
+const struct attribute_group mpath_attr_group = {
+	.name		= "multipath",
+	.attrs		= mpath_attrs,
+	.is_visible	= SYSFS_GROUP_VISIBLE(mpath_sysfs),
+};
+EXPORT_SYMBOL_GPL(mpath_attr_group);
+
+const struct attribute_group *mpath_device_groups[] = {
+	&mpath_attr_group,
+	NULL,
+};
+EXPORT_SYMBOL_GPL(mpath_device_groups);
+
+void mpath_trace_bio_remap(struct bio *bio, struct mpath_head *head)
+{
+	trace_block_bio_remap(bio, disk_devt(head->disk),
+			      bio->bi_iter.bi_sector);
+}
+
+void mpath_warn_no_path(struct mpath_head *head, bool requeue)
+{
+	struct device *dev = disk_to_dev(head->disk);
+
+	if (requeue)
+		dev_warn_ratelimited(dev, "no usable path - requeuing I/O\n");
+	else
+		dev_warn_ratelimited(dev, "no available path - failing I/O\n");
+}
 
 /*
  * <linux/multipath.h> declares every function, so each export below is
@@ -19,7 +150,24 @@ MPATH_EXPORT(mpath_alloc_head);
 MPATH_EXPORT(mpath_get_head);
 MPATH_EXPORT(mpath_put_head);
 MPATH_EXPORT(mpath_synchronize);
+MPATH_EXPORT(mpath_alloc_head_disk);
+MPATH_EXPORT(mpath_device_set_live);
+MPATH_EXPORT(mpath_remove_disk);
+MPATH_EXPORT(mpath_put_disk);
+MPATH_EXPORT(mpath_add_device);
+MPATH_EXPORT(mpath_delete_device);
+MPATH_EXPORT(mpath_head_devices_empty);
+MPATH_EXPORT(mpath_clear_current_path);
+MPATH_EXPORT(mpath_clear_paths);
+MPATH_EXPORT(mpath_revalidate_paths);
+MPATH_EXPORT(mpath_call_for_device);
+MPATH_EXPORT(mpath_add_sysfs_link);
+MPATH_EXPORT(mpath_remove_sysfs_link);
 MPATH_EXPORT(mpath_set_iopolicy);
 MPATH_EXPORT(mpath_get_iopolicy);
 MPATH_EXPORT(mpath_iopolicy_show);
 MPATH_EXPORT(mpath_iopolicy_store);
+MPATH_EXPORT(mpath_numa_nodes_show);
+MPATH_EXPORT(mpath_can_remove_head);
+MPATH_EXPORT(mpath_delayed_removal_secs_show);
+MPATH_EXPORT(mpath_delayed_removal_secs_store);

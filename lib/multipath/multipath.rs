@@ -5,7 +5,7 @@
 //! A driver that can reach one LUN or namespace through several paths keeps
 //! one [`abi::mpath_head`] for it and embeds one [`abi::mpath_device`] in each
 //! per-path object.  The library owns the head: its lifetime, its path list
-//! and (in later patches) its gendisk, path selection and I/O routing.
+//! its gendisk, path selection and I/O routing.
 //!
 //! The C interface is `include/linux/multipath.h`, generated from [`abi`]
 //! with cbindgen; the exports live in `mpath_exports.c`.
@@ -14,11 +14,17 @@
 //! head; nothing sleeps under `mpath_head.requeue_lock`.
 
 pub mod abi;
+mod bio;
+mod cdev;
+mod disk;
+#[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
+mod fake;
+mod forward;
 mod head;
 mod iopolicy;
-// The I/O path that uses the selectors comes in a following patch; until
-// then only the KUnit suite does.
-#[cfg_attr(not(CONFIG_LIBMULTIPATH_KUNIT_TEST), expect(dead_code))]
+mod path;
+mod paths;
+mod removal;
 mod select;
 mod sysfs;
 
@@ -32,11 +38,19 @@ module! {
     license: "GPL",
 }
 
-/// The library module; it has no global state yet.
+/// The library module.  Its workqueue ("mpath-wq") runs partition scans
+/// and delayed removals; requeued I/O runs on kblockd.
 struct LibMultipath;
 
 impl kernel::Module for LibMultipath {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        head::create_workqueue()?;
         Ok(Self)
+    }
+}
+
+impl Drop for LibMultipath {
+    fn drop(&mut self) {
+        head::destroy_workqueue();
     }
 }

@@ -68,6 +68,78 @@ impl IoPolicy<'_> {
     }
 }
 
+/// A `core::fmt::Write` sink over a sysfs buffer that always leaves room
+/// for a terminating NUL, as `sysfs_emit()` does; output that does not fit
+/// is an error.
+pub(crate) struct Emit<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl<'a> Emit<'a> {
+    /// Write into `buf`.
+    pub(crate) fn new(buf: &'a mut [u8]) -> Self {
+        Self { buf, len: 0 }
+    }
+
+    /// Terminate the text and return its length.
+    pub(crate) fn finish(self) -> usize {
+        if let Some(b) = self.buf.get_mut(self.len) {
+            *b = 0;
+        }
+        self.len
+    }
+}
+
+impl core::fmt::Write for Emit<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(core::fmt::Error)?;
+        // Keep one byte for the NUL.
+        if end >= self.buf.len() {
+            return Err(core::fmt::Error);
+        }
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(core::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Print ascending numbers as a range list ("0-2,5"), like the kernel's
+/// `%*pbl`.
+pub(crate) fn write_ranges(
+    out: &mut impl core::fmt::Write,
+    nums: impl IntoIterator<Item = usize>,
+) -> core::fmt::Result {
+    let mut sep = "";
+    let mut emit = |out: &mut dyn core::fmt::Write, (first, last): (usize, usize)| {
+        let r = if first == last {
+            write!(out, "{sep}{first}")
+        } else {
+            write!(out, "{sep}{first}-{last}")
+        };
+        sep = ",";
+        r
+    };
+    let mut open: Option<(usize, usize)> = None;
+    for n in nums {
+        open = match open {
+            Some((first, last)) if last.checked_add(1) == Some(n) => Some((first, n)),
+            Some(range) => {
+                emit(out, range)?;
+                Some((n, n))
+            }
+            None => Some((n, n)),
+        };
+    }
+    match open {
+        Some(range) => emit(out, range),
+        None => Ok(()),
+    }
+}
+
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
 #[kunit_tests(libmultipath_iopolicy)]
 mod tests {

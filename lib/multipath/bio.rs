@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Bio routing of the head disk: `submit_bio`, the requeue list and its
+//! work item.
+//!
+//! `mpath_bdev_submit_bio()` runs in the submitter's context (it may be
+//! called with preemption enabled but must not sleep on a path); the
+//! requeue list is also filled from completion context by drivers that fail
+//! requests over, so its lock disables interrupts.
+
+use kernel::{
+    bindings,
+    prelude::*, //
+};
+
+use crate::{
+    abi::mpath_head,
+    head::{
+        Counter,
+        Head, //
+    },
+    path::Path,
+    paths, //
+};
+
+/// `REQ_MPATH` (`REQ_DRV`): the bio came through a multipath head.
+pub(crate) const REQ_MPATH: bindings::blk_opf_t = 1 << bindings::req_flag_bits___REQ_DRV;
+
+// Zero-sized kernel types (lockdep maps) inside these structs trip the
+// lint; the bindings crate allows it for the same reason.
+#[allow(improper_ctypes)]
+extern "C" {
+    /// Trace the remap of `bio` from the head disk (C: the tracepoint lives
+    /// in `mpath_exports.c`).
+    fn mpath_trace_bio_remap(bio: *mut bindings::bio, head: *mut mpath_head);
+    /// Rate-limited "no usable/available path" warning on the head disk.
+    fn mpath_warn_no_path(head: *mut mpath_head, requeue: bool);
+}
+
+/// Add `bio` to the requeue list of `head`.
+///
+/// # Safety
+///
+/// `bio` must be a bio the caller owns; the list takes it over.
+unsafe fn requeue(head: &Head, bio: *mut bindings::bio) {
+    let raw = head.as_raw();
+    // SAFETY: `requeue_lock` was initialised in `Head::alloc`.
+    let flags = unsafe { bindings::spin_lock_irqsave(&raw mut (*raw).requeue_lock) };
+    // SAFETY: The list is protected by the lock we hold; the caller hands
+    // `bio` over.
+    unsafe { bindings::bio_list_add(&raw mut (*raw).requeue_list, bio) };
+    // SAFETY: Locked above with these flags.
+    unsafe { bindings::spin_unlock_irqrestore(&raw mut (*raw).requeue_lock, flags) };
+}
+
+/// Schedule the requeue work of `head` on kblockd.
+pub(crate) fn kick(head: &Head) {
+    // SAFETY: `requeue_work` was initialised in `Head::alloc`.
+    unsafe { bindings::kblockd_schedule_work(&raw mut (*head.as_raw()).requeue_work) };
+}
+
+/// Wait for a running requeue work of `head`.
+pub(crate) fn flush(head: &Head) {
+    // SAFETY: `requeue_work` was initialised in `Head::alloc`.
+    unsafe { bindings::flush_work(&raw mut (*head.as_raw()).requeue_work) };
+}
+
+/// The requeue work: resubmit every queued bio; each one goes through
+/// `mpath_bdev_submit_bio()` again and is routed, requeued or failed.
+///
+/// # Safety
+///
+/// Called by the workqueue core with the `requeue_work` of a live head.
+pub(crate) unsafe extern "C" fn requeue_work_fn(work: *mut bindings::work_struct) {
+    // SAFETY: `work` is the `requeue_work` of a head, which is flushed
+    // before the head goes away.
+    let raw = unsafe { kernel::container_of!(work, mpath_head, requeue_work) };
+    // SAFETY: As above.
+    let flags = unsafe { bindings::spin_lock_irqsave(&raw mut (*raw).requeue_lock) };
+    // SAFETY: We hold the lock that protects the list.
+    let mut next = unsafe { bindings::bio_list_get(&raw mut (*raw).requeue_list) };
+    // SAFETY: Locked above with these flags.
+    unsafe { bindings::spin_unlock_irqrestore(&raw mut (*raw).requeue_lock, flags) };
+
+    while !next.is_null() {
+        let bio = next;
+        // SAFETY: `bio` is on our private chain, which we own.
+        unsafe {
+            next = (*bio).bi_next;
+            (*bio).bi_next = core::ptr::null_mut();
+            bindings::submit_bio_noacct(bio);
+        }
+    }
+}
+
+/// Send `bio` down `path`, cloning it first if the driver asks for it.
+///
+/// # Safety
+///
+/// `bio` is owned by the caller and targets the head disk of `head`;
+/// `path` is a path of `head` found under its SRCU read lock.
+unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
+    let mut bio = bio;
+    if let Some(clone) = head.template().and_then(|t| t.ops().clone_bio) {
+        // SAFETY: The driver's hook gets the bio we own.
+        let cloned = unsafe { clone(bio) };
+        if cloned.is_null() {
+            // SAFETY: We still own `bio`.
+            unsafe { bindings::bio_io_error(bio) };
+            return;
+        }
+        bio = cloned;
+    }
+    let disk = path.disk();
+    if disk.is_null() {
+        // SAFETY: We own `bio`.
+        unsafe { bindings::bio_io_error(bio) };
+        return;
+    }
+    // SAFETY: `bio` is ours and `disk` is the path's live gendisk (the
+    // path is on the list under SRCU).
+    unsafe {
+        bindings::bio_set_dev(bio, (*disk).part0);
+        // The end-of-device check already passed on the head disk.
+        bindings::bio_set_flag(bio, bindings::BIO_REMAPPED as c_uint);
+        (*bio).bi_opf |= REQ_MPATH;
+        mpath_trace_bio_remap(bio, head.as_raw());
+        bindings::submit_bio_noacct(bio);
+    }
+}
+
+/// The head disk's `submit_bio`.
+///
+/// # Safety
+///
+/// Called by the block layer with a bio for a head disk, whose
+/// `private_data` is its live head.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_bdev_submit_bio(bio: *mut bindings::bio) {
+    // The path may go away and the bio may then move to another path, so
+    // split with the head queue's bio_set.
+    // SAFETY: The block layer passes a valid bio.
+    let bio = unsafe { bindings::bio_split_to_limits(bio) };
+    if bio.is_null() {
+        return;
+    }
+    // SAFETY: A head disk's bdev and gendisk are valid while it has I/O,
+    // and its `private_data` is the head, which the disk keeps alive.
+    let raw = unsafe {
+        (*(*(*bio).bi_bdev).bd_disk)
+            .private_data
+            .cast::<mpath_head>()
+    };
+    // SAFETY: As above.
+    let Some(head) = (unsafe { Head::from_raw(raw) }) else {
+        // SAFETY: We own the bio.
+        unsafe { bindings::bio_io_error(bio) };
+        return;
+    };
+
+    let guard = head.srcu_read();
+    if let Some(path) = paths::find(&guard) {
+        // SAFETY: `path` was found under `guard`; we own `bio`.
+        unsafe { submit_to(head, path, bio) };
+    } else if paths::available(&guard) {
+        // SAFETY: The head is live.
+        unsafe { mpath_warn_no_path(raw, true) };
+        // SAFETY: We own `bio` and give it to the list.
+        unsafe { requeue(head, bio) };
+        head.count(Counter::RequeueNoUsablePath);
+    } else {
+        // SAFETY: The head is live.
+        unsafe { mpath_warn_no_path(raw, false) };
+        // SAFETY: We own `bio`.
+        unsafe { bindings::bio_io_error(bio) };
+        head.count(Counter::FailNoAvailablePath);
+    }
+}

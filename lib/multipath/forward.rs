@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Forwarding of head disk operations to a path: persistent reservations,
+//! block ioctls, zone reports, geometry and unique ids.
+//!
+//! Each entry point picks a path with the I/O policy under SRCU and calls
+//! the path disk's own operation; no usable path gives `-EWOULDBLOCK`, a
+//! path disk without the operation the error the block layer would give.
+
+use kernel::{
+    bindings,
+    prelude::*, //
+};
+
+use crate::{
+    cdev::with_path_ioctl,
+    disk::disk_head,
+    head::{
+        Head,
+        EWOULDBLOCK, //
+    },
+    paths, //
+};
+
+/// The fops of a path disk.
+type Fops = bindings::block_device_operations;
+
+/// Run `f` with the fops and gendisk of a path of `head` under SRCU.
+fn with_path(head: &Head, f: impl FnOnce(&Fops, *mut bindings::gendisk) -> c_int) -> c_int {
+    let guard = head.srcu_read();
+    let Some(path) = paths::find(&guard) else {
+        return EWOULDBLOCK;
+    };
+    let disk = path.disk();
+    if disk.is_null() {
+        return EWOULDBLOCK;
+    }
+    // SAFETY: The path's disk is valid under SRCU and its fops are a
+    // static table.
+    let Some(fops) = (unsafe { (*disk).fops.as_ref() }) else {
+        return ENOTTY.to_errno();
+    };
+    f(fops, disk)
+}
+
+/// The head behind a head disk block device.
+///
+/// # Safety
+///
+/// `bdev` must be a block device of a head disk.
+unsafe fn bdev_head<'a>(bdev: *mut bindings::block_device) -> Option<&'a Head> {
+    // SAFETY: The block device belongs to a head disk.
+    unsafe { disk_head((*bdev).bd_disk) }
+}
+
+/// Forward a persistent reservation operation: `op` selects it from the
+/// path disk's `pr_ops`, which are called with the path's whole-disk bdev.
+fn pr_forward<F>(
+    bdev: *mut bindings::block_device,
+    op: impl FnOnce(&bindings::pr_ops) -> Option<F>,
+    call: impl FnOnce(F, *mut bindings::block_device) -> c_int,
+) -> c_int {
+    // SAFETY: The block layer passes a bdev of our disk.
+    let Some(head) = (unsafe { bdev_head(bdev) }) else {
+        return ENXIO.to_errno();
+    };
+    with_path(head, |fops, disk| {
+        // SAFETY: `pr_ops` is NULL or a static table.
+        let Some(f) = (unsafe { fops.pr_ops.as_ref() }).and_then(op) else {
+            return EOPNOTSUPP.to_errno();
+        };
+        // SAFETY: `disk` is valid under SRCU.
+        call(f, unsafe { (*disk).part0 })
+    })
+}
+
+/// `pr_register`.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_pr_register(
+    bdev: *mut bindings::block_device,
+    old_key: u64,
+    new_key: u64,
+    flags: u32,
+) -> c_int {
+    pr_forward(
+        bdev,
+        |o| o.pr_register,
+        |f, b| {
+            // SAFETY: `b` is the path's bdev, valid under SRCU.
+            unsafe { f(b, old_key, new_key, flags) }
+        },
+    )
+}
+
+/// `pr_reserve`.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_pr_reserve(
+    bdev: *mut bindings::block_device,
+    key: u64,
+    type_: bindings::pr_type,
+    flags: u32,
+) -> c_int {
+    pr_forward(
+        bdev,
+        |o| o.pr_reserve,
+        |f, b| {
+            // SAFETY: `b` is the path's bdev, valid under SRCU.
+            unsafe { f(b, key, type_, flags) }
+        },
+    )
+}
+
+/// `pr_release`.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_pr_release(
+    bdev: *mut bindings::block_device,
+    key: u64,
+    type_: bindings::pr_type,
+) -> c_int {
+    pr_forward(
+        bdev,
+        |o| o.pr_release,
+        |f, b| {
+            // SAFETY: `b` is the path's bdev, valid under SRCU.
+            unsafe { f(b, key, type_) }
+        },
+    )
+}
+
+/// `pr_preempt`.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_pr_preempt(
+    bdev: *mut bindings::block_device,
+    old_key: u64,
+    new_key: u64,
+    type_: bindings::pr_type,
+    abort: bool,
+) -> c_int {
+    pr_forward(
+        bdev,
+        |o| o.pr_preempt,
+        |f, b| {
+            // SAFETY: `b` is the path's bdev, valid under SRCU.
+            unsafe { f(b, old_key, new_key, type_, abort) }
+        },
+    )
+}
+
+/// `pr_clear`.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_pr_clear(
+    bdev: *mut bindings::block_device,
+    key: u64,
+) -> c_int {
+    pr_forward(
+        bdev,
+        |o| o.pr_clear,
+        |f, b| {
+            // SAFETY: `b` is the path's bdev, valid under SRCU.
+            unsafe { f(b, key) }
+        },
+    )
+}
+
+/// `pr_read_keys`.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_pr_read_keys(
+    bdev: *mut bindings::block_device,
+    keys: *mut bindings::pr_keys,
+) -> c_int {
+    pr_forward(
+        bdev,
+        |o| o.pr_read_keys,
+        |f, b| {
+            // SAFETY: `b` is the path's bdev, valid under SRCU; `keys` is the caller's buffer.
+            unsafe { f(b, keys) }
+        },
+    )
+}
+
+/// `pr_read_reservation`.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_pr_read_reservation(
+    bdev: *mut bindings::block_device,
+    rsv: *mut bindings::pr_held_reservation,
+) -> c_int {
+    pr_forward(
+        bdev,
+        |o| o.pr_read_reservation,
+        |f, b| {
+            // SAFETY: `b` is the path's bdev, valid under SRCU; `rsv` is the caller's buffer.
+            unsafe { f(b, rsv) }
+        },
+    )
+}
+
+/// `ioctl` of the head disk.
+///
+/// The path disk's handler sees the path's whole-disk bdev.  It cannot
+/// see a head partition, so an ioctl on a partition needs `CAP_SYS_ADMIN`
+/// (NVMe requires that for passthrough on partitions; libmultipath v2
+/// silently widened the partition to the whole disk).
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_bdev_ioctl(
+    bdev: *mut bindings::block_device,
+    mode: bindings::blk_mode_t,
+    cmd: c_uint,
+    arg: c_ulong,
+) -> c_int {
+    // SAFETY: The block layer passes a bdev of our disk.
+    let Some(head) = (unsafe { bdev_head(bdev) }) else {
+        return ENXIO.to_errno();
+    };
+    // SAFETY: The block layer passes a valid bdev.
+    let partition = unsafe { bindings::bdev_is_partition(bdev) };
+    // SAFETY: Always safe to call.
+    if partition && !unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as c_int) } {
+        return EACCES.to_errno();
+    }
+    let ret = with_path_ioctl(head, cmd, |dev| {
+        // SAFETY: `dev` is valid: under SRCU, or pinned by `ioctl_begin`;
+        // its disk and fops with it.
+        unsafe {
+            let disk = (*dev).disk;
+            match (*disk).fops.as_ref().and_then(|f| f.ioctl) {
+                Some(ioctl) => ioctl((*disk).part0, mode, cmd, arg) as c_long,
+                None => ENOTTY.to_errno() as c_long,
+            }
+        }
+    });
+    // CAST: Block ioctl handlers return int.
+    ret as c_int
+}
+
+/// `getgeo` of the head disk.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_bdev_getgeo(
+    disk: *mut bindings::gendisk,
+    geo: *mut bindings::hd_geometry,
+) -> c_int {
+    // SAFETY: The block layer passes our disk.
+    let Some(head) = (unsafe { disk_head(disk) }) else {
+        return ENXIO.to_errno();
+    };
+    with_path(head, |fops, pdisk| match fops.getgeo {
+        // SAFETY: `pdisk` is valid under SRCU; `geo` is the caller's.
+        Some(getgeo) => unsafe { getgeo(pdisk, geo) },
+        None => ENOTTY.to_errno(),
+    })
+}
+
+/// `get_unique_id` of the head disk.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk; `id` has 16 bytes.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_bdev_get_unique_id(
+    disk: *mut bindings::gendisk,
+    id: *mut u8,
+    id_type: bindings::blk_unique_id,
+) -> c_int {
+    // SAFETY: The block layer passes our disk.
+    let Some(head) = (unsafe { disk_head(disk) }) else {
+        return ENXIO.to_errno();
+    };
+    with_path(head, |fops, pdisk| match fops.get_unique_id {
+        // SAFETY: `pdisk` is valid under SRCU; `id` is the caller's.
+        Some(get) => unsafe { get(pdisk, id, id_type) },
+        None => 0,
+    })
+}
+
+/// `report_zones` of the head disk.
+///
+/// # Safety
+///
+/// Called by the block layer for a head disk.
+#[cfg(CONFIG_BLK_DEV_ZONED)]
+#[no_mangle]
+pub(crate) unsafe extern "C" fn mpath_bdev_report_zones(
+    disk: *mut bindings::gendisk,
+    sector: bindings::sector_t,
+    nr_zones: c_uint,
+    args: *mut bindings::blk_report_zones_args,
+) -> c_int {
+    // SAFETY: The block layer passes our disk.
+    let Some(head) = (unsafe { disk_head(disk) }) else {
+        return ENXIO.to_errno();
+    };
+    with_path(head, |fops, pdisk| match fops.report_zones {
+        // SAFETY: `pdisk` is valid under SRCU; `args` is the caller's.
+        Some(report) => unsafe { report(pdisk, sector, nr_zones, args) },
+        None => EOPNOTSUPP.to_errno(),
+    })
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Paths: the `mpath_device` a driver embeds in each per-path object, and
+//! the driver's template of callbacks that describe a path.
+//!
+//! The library never owns a path: it links it into a head's list, reads the
+//! fields the driver maintains (`numa_node`, `access_state`, `disk`) with
+//! marked accesses, and asks the driver through the template.
+
+use core::ptr::NonNull;
+
+use kernel::{
+    bindings,
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    },
+    types::Opaque, //
+};
+
+use crate::{
+    abi::{
+        mpath_device,
+        mpath_head,
+        mpath_head_template, //
+    },
+    select::Access,
+};
+
+/// One path of a head, seen from Rust.
+///
+/// # Invariants
+///
+/// The wrapped `mpath_device` is valid while the wrapper is borrowed: the
+/// driver keeps it alive while it is on a head's list and for an SRCU grace
+/// period after removing it.  Its fields may change concurrently, so no
+/// Rust reference to them is formed.
+#[repr(transparent)]
+pub(crate) struct Path(Opaque<mpath_device>);
+
+impl Path {
+    /// Borrow the path behind a raw pointer from C; `None` for NULL.
+    ///
+    /// # Safety
+    ///
+    /// A non-NULL `ptr` must point to a valid `mpath_device` that stays
+    /// valid for `'a`.
+    pub(crate) unsafe fn from_raw<'a>(ptr: *mut mpath_device) -> Option<&'a Self> {
+        let ptr = NonNull::new(ptr.cast::<Self>())?;
+        // SAFETY: `Path` is a transparent wrapper of `mpath_device`, and the
+        // caller guarantees validity for `'a`.
+        Some(unsafe { ptr.as_ref() })
+    }
+
+    /// The raw C pointer of this path.
+    pub(crate) fn as_raw(&self) -> *mut mpath_device {
+        self.0.get()
+    }
+
+    /// The list entry of this path.
+    pub(crate) fn siblings(&self) -> *mut bindings::list_head {
+        // SAFETY: By the type invariants the path is valid.
+        unsafe { &raw mut (*self.as_raw()).siblings }
+    }
+
+    /// Set the owning head (done before the path is published on its list).
+    pub(crate) fn set_head(&self, head: *mut mpath_head) {
+        // SAFETY: By the type invariants the path is valid; readers use
+        // READ_ONCE() semantics, so write atomically.
+        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).mpath_head) }.store(head, Relaxed);
+    }
+
+    /// The owning head, as set by `mpath_add_device()`.
+    pub(crate) fn head_ptr(&self) -> *mut mpath_head {
+        // SAFETY: By the type invariants the path is valid.
+        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).mpath_head) }.load(Relaxed)
+    }
+
+    /// The path's gendisk (may be NULL if the driver broke the contract).
+    pub(crate) fn disk(&self) -> *mut bindings::gendisk {
+        // SAFETY: By the type invariants the path is valid.
+        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).disk) }.load(Relaxed)
+    }
+
+    /// The NUMA node of the path, or `NUMA_NO_NODE`.
+    pub(crate) fn numa_node(&self) -> i32 {
+        // SAFETY: By the type invariants the path is valid.
+        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).numa_node) }.load(Relaxed)
+    }
+
+    /// The access class the driver last set.
+    pub(crate) fn access(&self) -> Access {
+        // SAFETY: By the type invariants the path is valid.
+        let raw = unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).access_state) }.load(Relaxed);
+        Access::from_raw(raw)
+    }
+
+    /// The `MPATH_DEVICE_*` flag word.
+    fn flags(&self) -> *mut c_ulong {
+        // SAFETY: By the type invariants the path is valid.
+        unsafe { &raw mut (*self.as_raw()).flags }
+    }
+
+    /// Atomically set flag `bit`; returns its old value.
+    pub(crate) fn test_and_set_flag(&self, bit: c_ulong) -> bool {
+        // SAFETY: `flags` is a valid flag word, only changed by atomic bitops.
+        unsafe { bindings::test_and_set_bit(bit, self.flags()) }
+    }
+
+    /// Atomically clear flag `bit`; returns its old value.
+    pub(crate) fn test_and_clear_flag(&self, bit: c_ulong) -> bool {
+        // SAFETY: As in `test_and_set_flag`.
+        unsafe { bindings::test_and_clear_bit(bit, self.flags()) }
+    }
+}
+
+/// The driver's callbacks (`struct mpath_head_template`).
+///
+/// Missing callbacks get safe defaults instead of a NULL call: a path is
+/// then never disabled, optimized exactly when its access state says so,
+/// idle, and not worth waiting for.
+///
+/// # Invariants
+///
+/// Points to a template that stays valid and unchanged while any head uses
+/// it (drivers use `static const` tables).
+#[derive(Clone, Copy)]
+pub(crate) struct Template(NonNull<mpath_head_template>);
+
+impl Template {
+    /// Wrap a template pointer; `None` for NULL.
+    ///
+    /// # Safety
+    ///
+    /// A non-NULL `ptr` must point to a template that is valid and not
+    /// modified while any head uses it.
+    pub(crate) unsafe fn from_raw(ptr: *const mpath_head_template) -> Option<Self> {
+        NonNull::new(ptr.cast_mut()).map(Self)
+    }
+
+    /// The callbacks.
+    pub(crate) fn ops(&self) -> &mpath_head_template {
+        // SAFETY: By the type invariants the template is valid and never
+        // modified, so a shared reference is fine.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// Whether the driver wants `path` skipped entirely.
+    pub(crate) fn is_disabled(&self, path: &Path) -> bool {
+        match self.ops().is_disabled {
+            // SAFETY: `path` is a valid path of a head using this template.
+            Some(f) => unsafe { f(path.as_raw()) },
+            None => false,
+        }
+    }
+
+    /// Whether `path` is an optimized path.
+    pub(crate) fn is_optimized(&self, path: &Path) -> bool {
+        match self.ops().is_optimized {
+            // SAFETY: As in `is_disabled`.
+            Some(f) => unsafe { f(path.as_raw()) },
+            None => path.access() == Access::Optimized,
+        }
+    }
+
+    /// Outstanding requests on `path`; negative counts read as zero.
+    pub(crate) fn nr_active(&self, path: &Path) -> u32 {
+        match self.ops().get_nr_active {
+            // SAFETY: As in `is_disabled`.
+            Some(f) => u32::try_from(unsafe { f(path.as_raw()) }).unwrap_or(0),
+            None => 0,
+        }
+    }
+
+    /// Whether `path` may become usable again, so I/O should wait for it.
+    pub(crate) fn available(&self, path: &Path) -> bool {
+        match self.ops().available_path {
+            // SAFETY: As in `is_disabled`.
+            Some(f) => unsafe { f(path.as_raw()) },
+            None => false,
+        }
+    }
+}
+
+impl PartialEq for Path {
+    /// Paths are the same when they are the same object.
+    fn eq(&self, other: &Self) -> bool {
+        core::ptr::eq(self, other)
+    }
+}

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Path management: adding and removing paths, the per-node path cache, and
+//! the glue between a head's path list and the selectors of [`crate::select`].
+
+use crate::{
+    head::{
+        node_distance,
+        node_online,
+        numa_node_id,
+        Head,
+        HeadFlag,
+        SrcuGuard, //
+    },
+    path::{
+        Path,
+        Template, //
+    },
+    select::{
+        self,
+        PathInfo,
+        Policy,
+        LOCAL_DISTANCE, //
+    },
+};
+
+/// Add `path` to the tail of `head`'s path list.
+///
+/// A returning path aborts a pending delayed removal of the head, which
+/// releases the driver module reference that removal held.
+pub(crate) fn add(head: &Head, path: &Path) {
+    path.set_head(head.as_raw());
+    {
+        let lock = head.lock();
+        head.link_path(&lock, path);
+    }
+    if head.cancel_removal() {
+        head.put_drv_module();
+    }
+}
+
+/// Remove `path` from its head; returns whether the list is now empty.
+///
+/// SRCU readers may still see the path: the caller waits for a grace
+/// period (`mpath_synchronize()`) before freeing or reusing it.
+pub(crate) fn delete(head: &Head, path: &Path) -> bool {
+    let lock = head.lock();
+    head.unlink_path(&lock, path);
+    head.no_paths(&lock)
+}
+
+/// Whether `head` has no paths.
+pub(crate) fn empty(head: &Head) -> bool {
+    let lock = head.lock();
+    head.no_paths(&lock)
+}
+
+/// Drop `path` from every node's cache; true if any slot pointed to it.
+pub(crate) fn uncache_everywhere(head: &Head, path: &Path) -> bool {
+    let mut changed = false;
+    for node in 0..head.nr_current_paths() {
+        changed |= head.uncache_path(node, path);
+    }
+    changed
+}
+
+/// Empty every node's cache.
+pub(crate) fn clear_all(head: &Head) {
+    for node in 0..head.nr_current_paths() {
+        head.uncache(node);
+    }
+}
+
+/// What the selectors need to know about `path` for `policy` on `node`.
+fn info(t: &Template, path: &Path, policy: Policy, node: i32) -> PathInfo {
+    PathInfo {
+        disabled: t.is_disabled(path),
+        access: path.access(),
+        distance: match policy {
+            Policy::Numa => node_distance(node, path.numa_node()),
+            _ => LOCAL_DISTANCE,
+        },
+        depth: match policy {
+            Policy::QueueDepth => t.nr_active(path),
+            _ => 0,
+        },
+    }
+}
+
+/// Full scan for `node` (numa distances), caching the result.
+fn refresh_node<'g>(guard: &'g SrcuGuard<'_>, t: &Template, node: i32) -> Option<&'g Path> {
+    let head = guard.head();
+    let paths = head
+        .paths(guard)
+        .map(|p| (p, info(t, p, Policy::Numa, node)));
+    let choice = select::nearest(paths)?;
+    if let Ok(n) = usize::try_from(node) {
+        head.cache_path(n, choice.id);
+    }
+    Some(choice.id)
+}
+
+/// Select a path for I/O submitted on the current CPU.
+///
+/// Returns `None` when no path is usable now.
+pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
+    let head = guard.head();
+    let t = head.template()?;
+    let policy = head.policy();
+    let node = numa_node_id();
+    let slot = usize::try_from(node).ok();
+    let cached = slot.and_then(|n| head.cached_path(guard, n));
+    let paths = head.paths(guard).map(|p| (p, info(&t, p, policy, node)));
+    let choice = match policy {
+        Policy::Numa => select::numa(cached.map(|p| (p, t.is_optimized(p))), paths),
+        Policy::RoundRobin => select::round_robin(cached, paths),
+        Policy::QueueDepth => select::queue_depth(paths),
+    }?;
+    if choice.cache {
+        if let Some(n) = slot {
+            head.cache_path(n, choice.id);
+        }
+    }
+    Some(choice.id)
+}
+
+/// A path went live: if it is optimized, recompute the cache of every
+/// online node so that it is used where it is nearest.
+pub(crate) fn refresh_for(head: &Head, path: &Path) {
+    let Some(t) = head.template() else {
+        return;
+    };
+    let _lock = head.lock();
+    if !t.is_optimized(path) {
+        return;
+    }
+    let guard = head.srcu_read();
+    for node in (0..head.nr_current_paths()).filter(|&n| node_online(n)) {
+        if let Ok(node) = i32::try_from(node) {
+            refresh_node(&guard, &t, node);
+        }
+    }
+}
+
+/// Whether I/O without a usable path should wait rather than fail: the head
+/// disk is live and some path may come back, or the head queues without
+/// paths (delayed removal).
+pub(crate) fn available(guard: &SrcuGuard<'_>) -> bool {
+    let head = guard.head();
+    if !head.test_flag(HeadFlag::DiskLive) {
+        return false;
+    }
+    if let Some(t) = head.template() {
+        if head.paths(guard).any(|p| t.available(p)) {
+            return true;
+        }
+    }
+    head.test_flag(HeadFlag::QueueIfNoPath)
+}
+
+/// The nodes whose cache holds `path` when `policy` is numa (else nothing), printed as
+/// a node list ("0-1,3") into `out`.
+pub(crate) fn numa_nodes(
+    head: &Head,
+    path: &Path,
+    policy: Policy,
+    out: &mut impl core::fmt::Write,
+) -> core::fmt::Result {
+    if policy != Policy::Numa {
+        return Ok(());
+    }
+    let guard = head.srcu_read();
+    let nodes = (0..head.nr_current_paths())
+        .filter(|&node| head.cached_path(&guard, node).is_some_and(|p| p == path));
+    crate::sysfs::write_ranges(out, nodes)?;
+    out.write_str("\n")
+}
+
+#[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
+#[::kernel::prelude::kunit_tests(libmultipath_paths)]
+mod tests {
+    use crate::{
+        abi::{
+            self,
+            MPATH_IOPOLICY_NUMA as NUMA,
+            MPATH_IOPOLICY_QD as QD,
+            MPATH_IOPOLICY_RR as RR,
+            MPATH_STATE_NONOPTIMIZED as NONOPT,
+            MPATH_STATE_OPTIMIZED as OPT,
+            MPATH_STATE_OTHER as OTHER, //
+        },
+        fake::{
+            this_node,
+            FakeHead,
+            FakePath, //
+        },
+        head::EWOULDBLOCK,
+    };
+    use kernel::prelude::*;
+
+    #[test]
+    fn add_delete_and_empty() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        let (mut a, mut b) = (FakePath::new(OPT, -1)?, FakePath::new(OPT, -1)?);
+        // SAFETY: The head is live.
+        assert!(unsafe { abi::mpath_head_devices_empty(h.raw) });
+        h.add(&mut a);
+        h.add(&mut b);
+        assert!(core::ptr::eq(a.dev.mpath_head, h.raw));
+        // SAFETY: As above.
+        assert!(!unsafe { abi::mpath_head_devices_empty(h.raw) });
+        assert!(!h.delete(&mut a));
+        assert!(h.delete(&mut b));
+        // SAFETY: As above.
+        assert!(unsafe { abi::mpath_head_devices_empty(h.raw) });
+        Ok(())
+    }
+
+    #[test]
+    fn numa_prefers_optimized_and_caches_it() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        let (mut n, mut o) = (FakePath::new(NONOPT, -1)?, FakePath::new(OPT, -1)?);
+        h.add(&mut n);
+        h.add(&mut o);
+        assert_eq!(h.pick(), Ok(&raw mut o.dev));
+        assert_eq!(h.cached(this_node()), &raw mut o.dev);
+        // The optimized path goes away: the non-optimized one takes over.
+        o.disabled = true;
+        assert_eq!(h.pick(), Ok(&raw mut n.dev));
+        h.delete(&mut o);
+        h.delete(&mut n);
+        Ok(())
+    }
+
+    #[test]
+    fn disabled_and_other_paths_are_never_used() -> Result {
+        let mut h = FakeHead::new(NUMA)?;
+        let mut a = FakePath::new(OPT, -1)?;
+        let mut b = FakePath::new(OTHER, -1)?;
+        let mut c = FakePath::new(NONOPT, -1)?;
+        a.disabled = true;
+        h.add(&mut a);
+        h.add(&mut b);
+        h.add(&mut c);
+        for policy in [NUMA, RR, QD] {
+            h.set_policy(policy);
+            // SAFETY: The head is live.
+            unsafe { abi::mpath_clear_paths(h.raw) };
+            for _ in 0..3 {
+                assert_eq!(h.pick(), Ok(&raw mut c.dev));
+            }
+        }
+        c.disabled = true;
+        assert_eq!(h.pick(), Err(EWOULDBLOCK));
+        h.delete(&mut a);
+        h.delete(&mut b);
+        h.delete(&mut c);
+        Ok(())
+    }
+
+    #[test]
+    fn call_for_device_without_a_usable_path() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        assert_eq!(h.pick(), Err(EWOULDBLOCK));
+        let mut a = FakePath::new(OTHER, -1)?;
+        h.add(&mut a);
+        assert_eq!(h.pick(), Err(EWOULDBLOCK));
+        // SAFETY: The head is live; a NULL callback is rejected.
+        let ret = unsafe { abi::mpath_call_for_device(h.raw, None) };
+        assert_eq!(ret, EWOULDBLOCK);
+        h.delete(&mut a);
+        Ok(())
+    }
+
+    #[test]
+    fn round_robin_visits_every_optimized_path() -> Result {
+        let h = FakeHead::new(RR)?;
+        let mut p = KVec::new();
+        for state in [OPT, NONOPT, OPT, OPT] {
+            p.push(FakePath::new(state, -1)?, GFP_KERNEL)?;
+        }
+        for path in p.iter_mut() {
+            h.add(path);
+        }
+        let mut seen = [0u32; 4];
+        for _ in 0..9 {
+            let got = h.pick();
+            let i = p.iter_mut().position(|q| Ok(&raw mut q.dev) == got);
+            match i.and_then(|i| seen.get_mut(i)) {
+                Some(n) => *n += 1,
+                None => return Err(EINVAL),
+            }
+        }
+        assert_eq!(seen, [3, 0, 3, 3]);
+        for path in p.iter_mut() {
+            h.delete(path);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn queue_depth_picks_the_least_busy_path() -> Result {
+        let h = FakeHead::new(QD)?;
+        let (mut a, mut b, mut c) = (
+            FakePath::new(OPT, -1)?,
+            FakePath::new(OPT, -1)?,
+            FakePath::new(NONOPT, -1)?,
+        );
+        a.depth = 5;
+        b.depth = 2;
+        c.depth = 0;
+        h.add(&mut a);
+        h.add(&mut b);
+        h.add(&mut c);
+        assert_eq!(h.pick(), Ok(&raw mut b.dev));
+        b.depth = 9;
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        // Queue depth does not use the per-node cache.
+        assert!(h.cached(this_node()).is_null());
+        h.delete(&mut a);
+        h.delete(&mut b);
+        h.delete(&mut c);
+        Ok(())
+    }
+
+    #[test]
+    fn clear_current_path_and_clear_paths() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        let mut a = FakePath::new(OPT, -1)?;
+        h.add(&mut a);
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        // SAFETY: `a` is a path of the live head.
+        assert!(unsafe { abi::mpath_clear_current_path(&mut a.dev) });
+        // SAFETY: As above.
+        assert!(!unsafe { abi::mpath_clear_current_path(&mut a.dev) });
+        assert!(h.cached(this_node()).is_null());
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        // SAFETY: The head is live.
+        unsafe { abi::mpath_clear_paths(h.raw) };
+        assert!(h.cached(this_node()).is_null());
+        // SAFETY: The head is live; no callback.
+        unsafe { abi::mpath_revalidate_paths(h.raw, None) };
+        h.delete(&mut a);
+        Ok(())
+    }
+
+    #[test]
+    fn revalidate_clears_the_cache() -> Result {
+        use kernel::sync::atomic::{
+            Atomic,
+            Relaxed, //
+        };
+        static CALLS: Atomic<i32> = Atomic::new(0);
+        /// Count calls.
+        ///
+        /// # Safety
+        ///
+        /// Always safe to call.
+        unsafe extern "C" fn not_ready(_mdev: *mut abi::mpath_device) {
+            CALLS.add(1, Relaxed);
+        }
+        let h = FakeHead::new(NUMA)?;
+        let mut a = FakePath::new(OPT, -1)?;
+        h.add(&mut a);
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        // SAFETY: The head is live; `not_ready` accepts any path.
+        unsafe { abi::mpath_revalidate_paths(h.raw, Some(not_ready)) };
+        assert!(h.cached(this_node()).is_null());
+        // Without disks no capacity differs, so no path is marked.
+        assert_eq!(CALLS.load(Relaxed), 0);
+        h.delete(&mut a);
+        Ok(())
+    }
+
+    #[test]
+    fn numa_nodes_lists_the_nodes_using_a_path() -> Result {
+        let mut h = FakeHead::new(NUMA)?;
+        let (mut a, mut b) = (FakePath::new(OPT, -1)?, FakePath::new(NONOPT, -1)?);
+        h.add(&mut a);
+        h.add(&mut b);
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        let mut pol = abi::mpath_iopolicy { iopolicy: NUMA };
+        let mut buf = KVec::from_elem(0u8, kernel::page::PAGE_SIZE, GFP_KERNEL)?;
+        let show = |dev: *mut abi::mpath_device, pol: &mut abi::mpath_iopolicy, buf: &mut [u8]| {
+            // SAFETY: A live path and policy, and a PAGE_SIZE buffer.
+            unsafe { abi::mpath_numa_nodes_show(dev, pol, buf.as_mut_ptr().cast()) }
+        };
+        let mut want = KVec::new();
+        let node = this_node();
+        let text = kernel::str::CString::try_from_fmt(fmt!("{node}\n"))?;
+        want.extend_from_slice(text.to_bytes(), GFP_KERNEL)?;
+        let len = show(&raw mut a.dev, &mut pol, &mut buf);
+        assert_eq!(buf.get(..want.len()), Some(&want[..]));
+        assert_eq!(len, want.len() as isize);
+        assert_eq!(show(&raw mut b.dev, &mut pol, &mut buf), 1);
+        assert_eq!(buf.first(), Some(&b'\n'));
+        // Other policies print nothing.
+        pol.iopolicy = RR;
+        h.set_policy(RR);
+        assert_eq!(show(&raw mut a.dev, &mut pol, &mut buf), 0);
+        h.delete(&mut a);
+        h.delete(&mut b);
+        Ok(())
+    }
+
+    #[test]
+    fn set_live_without_a_disk_does_nothing() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        let mut a = FakePath::new(OPT, -1)?;
+        h.add(&mut a);
+        // SAFETY: `a` is a path of the live head.
+        unsafe { abi::mpath_device_set_live(&mut a.dev) };
+        // SAFETY: The head is live.
+        assert_eq!(unsafe { (*h.raw).flags }, 0);
+        assert!(h.cached(this_node()).is_null());
+        h.delete(&mut a);
+        Ok(())
+    }
+}
