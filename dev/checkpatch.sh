@@ -18,11 +18,16 @@ for p in "$ROOT"/out/series/0*.patch; do
 		rc=1
 	fi
 done
-# Every file the series adds must have a MAINTAINERS entry.
+# Every file the series adds must have a MAINTAINERS entry: ours, or for
+# Rust helpers the Rust maintainers' (rust/helpers is theirs).
 while read -r f; do
+	case $f in
+	rust/helpers/*) entry='RUST' ;;
+	*) entry='LIBMULTIPATH' ;;
+	esac
 	if ! (cd "$TREE" && scripts/get_maintainer.pl --no-git -f "$f" 2>/dev/null) |
-			grep -q 'LIBMULTIPATH'; then
-		echo "MAINTAINERS: no LIBMULTIPATH entry covers $f"
+			grep -q "($entry)\|:$entry\|$entry"; then
+		echo "MAINTAINERS: no $entry entry covers $f"
 		rc=1
 	fi
 done < <(git -C "$TREE" diff --name-only --diff-filter=A pristine mpath)

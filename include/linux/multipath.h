@@ -704,17 +704,6 @@ ssize_t mpath_delayed_removal_secs_show(struct mpath_head *head, char *buf);
  */
 ssize_t mpath_delayed_removal_secs_store(struct mpath_head *head, const char *buf, size_t count);
 
-/**
- * Trace the remap of `bio` from the head disk (C: the tracepoint lives
- * in `mpath_exports.c`).
- */
-extern void mpath_trace_bio_remap(struct bio *bio, struct mpath_head *head);
-
-/**
- * Rate-limited "no usable/available path" warning on the head disk.
- */
-extern void mpath_warn_no_path(struct mpath_head *head, bool requeue);
-
 /* A bio or request that came through a multipath head disk. */
 #define REQ_MPATH REQ_DRV
 

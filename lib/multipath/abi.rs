@@ -28,19 +28,21 @@ use core::fmt::Write;
 use kernel::page::PAGE_SIZE;
 
 use crate::{
-    bio, disk,
+    bio,
+    disk,
     head::{
         Head,
         EWOULDBLOCK, //
     },
     path::Path,
-    paths, removal,
+    paths,
+    removal,
     select::Policy,
     sysfs::{
         Emit,
         IoPolicy,
         POLICY_BUF_LEN, //
-    },
+    }, //
 };
 
 /// The C `ssize_t` (`__kernel_ssize_t`, which bindgen does not export).

@@ -18,42 +18,7 @@
 #include <linux/sysfs.h>
 #include <trace/events/block.h>
 
-/*
- * Operations implemented in Rust.  The Rust side checks each signature
- * against the type of the table field it fills (disk.rs), and the compiler
- * checks these prototypes against the same fields below.
- */
-void mpath_bdev_submit_bio(struct bio *bio);
-int mpath_bdev_open(struct gendisk *disk, blk_mode_t mode);
-void mpath_bdev_release(struct gendisk *disk);
-int mpath_bdev_ioctl(struct block_device *bdev, blk_mode_t mode,
-		     unsigned int cmd, unsigned long arg);
-int mpath_bdev_getgeo(struct gendisk *disk, struct hd_geometry *geo);
-int mpath_bdev_get_unique_id(struct gendisk *disk, u8 id[16],
-			     enum blk_unique_id type);
-int mpath_bdev_report_zones(struct gendisk *disk, sector_t sector,
-			    unsigned int nr_zones,
-			    struct blk_report_zones_args *args);
-int mpath_pr_register(struct block_device *bdev, u64 old_key, u64 new_key,
-		      u32 flags);
-int mpath_pr_reserve(struct block_device *bdev, u64 key, enum pr_type type,
-		     u32 flags);
-int mpath_pr_release(struct block_device *bdev, u64 key, enum pr_type type);
-int mpath_pr_preempt(struct block_device *bdev, u64 old_key, u64 new_key,
-		     enum pr_type type, bool abort);
-int mpath_pr_clear(struct block_device *bdev, u64 key);
-int mpath_pr_read_keys(struct block_device *bdev, struct pr_keys *keys);
-int mpath_pr_read_reservation(struct block_device *bdev,
-			      struct pr_held_reservation *rsv);
-int mpath_chr_open(struct inode *inode, struct file *file);
-int mpath_chr_release(struct inode *inode, struct file *file);
-long mpath_chr_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-int mpath_chr_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
-int mpath_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
-			       struct io_comp_batch *iob,
-			       unsigned int poll_flags);
-void mpath_trace_bio_remap(struct bio *bio, struct mpath_head *head);
-void mpath_warn_no_path(struct mpath_head *head, bool requeue);
+#include "mpath_internal.h"
 
 static const struct pr_ops mpath_pr_ops = {
 	.pr_register		= mpath_pr_register,
@@ -109,6 +74,7 @@ static bool mpath_sysfs_group_visible(struct kobject *kobj)
 {
 	return is_mpath_disk(dev_to_disk(kobj_to_dev(kobj)));
 }
+
 DEFINE_SIMPLE_SYSFS_GROUP_VISIBLE(mpath_sysfs)
 
 const struct attribute_group mpath_attr_group = {
