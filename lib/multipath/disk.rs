@@ -134,10 +134,11 @@ pub(crate) fn remove(head: &Head) {
     if !head.test_and_clear_flag(HeadFlag::DiskLive) {
         return;
     }
-    // With DISK_LIVE clear no path is "available": queued bios fail.
+    // Let submitters that saw DISK_LIVE queue their bios, then fail them
+    // all: with DISK_LIVE clear no path is "available".
+    head.synchronize();
     bio::kick(head);
     crate::cdev::del(head);
-    head.synchronize();
     // SAFETY: The disk was added when DISK_LIVE was set.
     unsafe { bindings::del_gendisk(head_disk(head)) };
 }

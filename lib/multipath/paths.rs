@@ -102,9 +102,12 @@ fn refresh_node<'g>(guard: &'g SrcuGuard<'_>, t: &Template, node: i32) -> Option
 
 /// Select a path for I/O submitted on the current CPU.
 ///
-/// Returns `None` when no path is usable now.
+/// Returns `None` when no path is usable now.  A head without paths
+/// returns early, without calling the driver: its driver data may be gone
+/// while the head disk is still open.
 pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let head = guard.head();
+    head.paths(guard).next()?;
     let t = head.template()?;
     let policy = head.policy();
     let node = numa_node_id();
