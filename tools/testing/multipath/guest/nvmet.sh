@@ -117,15 +117,74 @@ say "nvmet/$TR after ANA change: 1000 reads -> $p1 (inaccessible): $d0, $p2 (opt
 expect_eq "${TR}_failover_skips_inaccessible" 0 "$d0"
 check "${TR}_failover_uses_new_optimized" test "$d1" -ge 1000
 
-# Tear down: deleting both controllers removes the head.
+# No usable path: with both paths inaccessible I/O is queued (and counted),
+# and completes once a path becomes optimized again.
+REQ=/sys/block/$head/diag/io_requeue_no_usable_path_count
+r0=$(cat "$REQ")
+echo inaccessible > "$CFS/ports/2/ana_groups/1/ana_state"
+wait_ana "$p2" inaccessible >/dev/null
+dd if="/dev/$head" of=/dev/null bs=4k count=16 iflag=direct 2>/dev/null &
+ddpid=$!
+sleep 1
+r1=$(cat "$REQ")
+check "${TR}_requeue_counter_grows" test "$r1" -gt "$r0"
+check "${TR}_io_waits_without_path" kill -0 "$ddpid"
+echo optimized > "$CFS/ports/1/ana_groups/1/ana_state"
+wait_ana "$p1" optimized >/dev/null
+wait "$ddpid"
+expect_eq "${TR}_queued_io_completes" 0 "$?"
+say "nvmet/$TR no usable path: requeue count $r0 -> $r1, queued read completed after ANA change"
+echo non-optimized > "$CFS/ports/2/ana_groups/1/ana_state"
+wait_ana "$p2" non-optimized >/dev/null
+
+# Delayed removal: the head outlives its last path for the window, pinning
+# nvme_core; a path that returns in time keeps it, and a write issued
+# meanwhile succeeds.
+DRS=/sys/block/$head/delayed_removal_secs
+refcnt() { cat /sys/module/nvme_core/refcnt 2>/dev/null || echo builtin; }
+# settle_refcnt WANT: wait (up to 5 s) for the nvme_core refcount to reach
+# WANT, which the delayed-removal work drops after the head is gone.
+settle_refcnt() {
+	n=0
+	while [ "$(refcnt)" != "$1" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	refcnt
+}
+ref0=$(refcnt)
+echo 10 > "$DRS"
 echo 1 > "/sys/class/nvme/$c1/delete_controller"
 echo 1 > "/sys/class/nvme/$c2/delete_controller"
+sleep 1
+check "${TR}_head_kept_without_paths" test -e "/sys/block/$head"
+[ "$ref0" = builtin ] || expect_eq "${TR}_removal_pins_nvme_core" $((ref0 + 1)) "$(refcnt)"
+dd if=/dev/zero of="/dev/$head" bs=4k count=1 oflag=direct 2>/dev/null &
+ddpid=$!
+c1=$(connect 1)
+wait "$ddpid"
+expect_eq "${TR}_write_completes_when_path_returns" 0 "$?"
+check "${TR}_head_kept_when_path_returns" test -e "/sys/block/$head"
+expect_eq "${TR}_module_ref_dropped_when_path_returns" "$ref0" "$(settle_refcnt "$ref0")"
+
+# This time the window expires: the head goes and the queued write fails.
+echo 2 > "$DRS"
+echo 1 > "/sys/class/nvme/$c1/delete_controller"
+sleep 0.5
+dd if=/dev/zero of="/dev/$head" bs=4k count=1 oflag=direct 2>/dev/null &
+ddpid=$!
+wait "$ddpid"
+st=$?
+check "${TR}_write_fails_after_window" test "$st" -ne 0
 n=0
 while [ -e "/sys/block/$head" ] && [ $n -lt 100 ]; do
 	sleep 0.1
 	n=$((n + 1))
 done
-check "${TR}_head_removed_on_disconnect" test ! -e "/sys/block/$head"
+check "${TR}_head_removed_after_window" test ! -e "/sys/block/$head"
+expect_eq "${TR}_module_ref_dropped_after_window" "$ref0" "$(settle_refcnt "$ref0")"
+say "nvmet/$TR delayed removal: head kept while pathless, write ok after reconnect, write failed ($st) after 2 s window"
+
 for p in 1 2; do
 	rm -f "$CFS/ports/$p/subsystems/$NQN"
 	rmdir "$CFS/ports/$p"

@@ -56,6 +56,49 @@ check nvme_rr_total_reads test $((d0 + d1)) -ge 2000
 check nvme_rr_uses_path0 test "$d0" -ge 500
 check nvme_rr_uses_path1 test "$d1" -ge 500
 
+# The head character device.
+check nvme_head_char_device test -c "/dev/ng${head#nvme}"
+
+# Bad input is rejected with EINVAL and changes nothing.
+err=$(sh -c "echo bogus > $SUBSYS/iopolicy" 2>&1)
+case "$err" in
+*"Invalid argument"*) ok nvme_iopolicy_rejects_bad_input ;;
+*) fail nvme_iopolicy_rejects_bad_input "write of 'bogus' gave '$err'" ;;
+esac
+expect_eq nvme_iopolicy_kept_after_bad_input round-robin "$(cat $SUBSYS/iopolicy)"
+DRS=/sys/block/$head/delayed_removal_secs
+expect_eq nvme_delayed_removal_default 0 "$(cat $DRS)"
+err=$(sh -c "echo abc > $DRS" 2>&1)
+case "$err" in
+*"Invalid argument"*) ok nvme_delayed_removal_rejects_bad_input ;;
+*) fail nvme_delayed_removal_rejects_bad_input "write of 'abc' gave '$err'" ;;
+esac
+expect_eq nvme_delayed_removal_kept_after_bad_input 0 "$(cat $DRS)"
+echo 0x10 > "$DRS"
+expect_eq nvme_delayed_removal_hex 16 "$(cat $DRS)"
+echo 0 > "$DRS"
+
+# queue-depth: the per-path queue_depth files report the controllers'
+# active requests; they are empty under the other policies.
+echo queue-depth > $SUBSYS/iopolicy
+expect_eq nvme_iopolicy_set_qd queue-depth "$(cat $SUBSYS/iopolicy)"
+expect_eq nvme_qd_queue_depth_idle 0 "$(cat /sys/block/$p0/queue_depth)"
+read_through "$head" 1000 "$p0" "$p1"
+say "queue-depth: 1000 reads through $head -> $p0: $d0, $p1: $d1"
+check nvme_qd_total_reads test $((d0 + d1)) -ge 1000
+
+# numa: the path that carried the I/O is the current path of this CPU's
+# node, and numa_nodes says so; the other path serves no node.
+echo numa > $SUBSYS/iopolicy
+expect_eq nvme_qd_file_empty_under_numa "" "$(cat /sys/block/$p0/queue_depth)"
+read_through "$head" 200 "$p0" "$p1"
+if [ "$d0" -ge 200 ]; then used=$p0; other=$p1; else used=$p1; other=$p0; fi
+check nvme_numa_single_path test "$d0" -eq 0 -o "$d1" -eq 0
+check nvme_numa_nodes_of_used_path test -n "$(cat /sys/block/$used/numa_nodes)"
+expect_eq nvme_numa_nodes_of_other_path "" "$(cat /sys/block/$other/numa_nodes)"
+say "numa: 200 reads -> $used (numa_nodes $(cat /sys/block/$used/numa_nodes)), $other: none"
+echo round-robin > $SUBSYS/iopolicy
+
 # Write a pattern through the head, remove one controller, read it back.
 dd if=/dev/urandom of=/tmp/pattern bs=4k count=256 2>/dev/null
 dd if=/tmp/pattern of=/dev/$head bs=4k oflag=direct conv=fsync 2>/dev/null
