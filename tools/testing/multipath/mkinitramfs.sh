@@ -37,6 +37,11 @@ done
 if [ -d "$mods/lib/modules" ]; then
 	cp -a "$mods/lib/modules/." "$root/lib/modules/"
 fi
+# The ioctl helper, built statically for the busybox guest.
+${CC_HOST:-cc} -static -O2 -Wall -o "$root/bin/mpath-ioctl" "$here/mpath-ioctl.c" || {
+	echo "$0: cannot build mpath-ioctl statically (Debian: apt-get install libc6-dev)" >&2
+	exit 1
+}
 cp "$here/guest/init" "$root/init"
 cp "$here"/guest/*.sh "$root/tests/"
 chmod +x "$root/init" "$root"/tests/*.sh

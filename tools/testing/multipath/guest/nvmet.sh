@@ -25,6 +25,7 @@ echo 1 > "$CFS/subsystems/$NQN/attr_allow_any_host"
 mkdir "$CFS/subsystems/$NQN/namespaces/1"
 echo -n "$L" > "$CFS/subsystems/$NQN/namespaces/1/device_path"
 echo -n 91fdba0d-f87b-4c25-b80f-db7be1418b9e > "$CFS/subsystems/$NQN/namespaces/1/device_uuid"
+echo 1 > "$CFS/subsystems/$NQN/namespaces/1/resv_enable"
 echo 1 > "$CFS/subsystems/$NQN/namespaces/1/enable"
 for p in 1 2; do
 	port=$CFS/ports/$p
@@ -85,6 +86,18 @@ if [ -z "$head" ] || [ -z "$p1" ] || [ -z "$p2" ]; then
 fi
 ok "${TR}_head_exists"
 check "${TR}_head_has_both_paths" test -e "/sys/block/$head/multipath/$p2"
+
+# Persistent reservations through the head: register, reserve, read back,
+# release, clear; each command goes to a path chosen by the policy.
+H=/dev/$head
+expect_eq "${TR}_pr_register" ok "$(mpath-ioctl pr-register $H 0x1234)"
+expect_eq "${TR}_pr_read_keys" "keys 1: 0x1234" "$(mpath-ioctl pr-read-keys $H)"
+expect_eq "${TR}_pr_reserve" ok "$(mpath-ioctl pr-reserve $H 0x1234)"
+expect_eq "${TR}_pr_read_reservation" "key 0x1234 type 1" "$(mpath-ioctl pr-read-resv $H)"
+expect_eq "${TR}_pr_release" ok "$(mpath-ioctl pr-release $H 0x1234)"
+expect_eq "${TR}_pr_clear" ok "$(mpath-ioctl pr-clear $H 0x1234)"
+expect_eq "${TR}_pr_no_keys_left" "keys 0:" "$(mpath-ioctl pr-read-keys $H)"
+expect_eq "${TR}_head_cdev_ioctl_nsid" 1 "$(mpath-ioctl nsid /dev/ng${head#nvme})"
 
 # wait_ana PATH STATE: wait for the host to see an ANA state.
 wait_ana() {
@@ -183,7 +196,8 @@ while [ -e "/sys/block/$head" ] && [ $n -lt 100 ]; do
 done
 check "${TR}_head_removed_after_window" test ! -e "/sys/block/$head"
 expect_eq "${TR}_module_ref_dropped_after_window" "$ref0" "$(settle_refcnt "$ref0")"
-say "nvmet/$TR delayed removal: head kept while pathless, write ok after reconnect, write failed ($st) after 2 s window"
+say "nvmet/$TR delayed removal: head kept while pathless," \
+	"write ok after reconnect, write failed ($st) after 2 s window"
 
 for p in 1 2; do
 	rm -f "$CFS/ports/$p/subsystems/$NQN"

@@ -56,8 +56,21 @@ check nvme_rr_total_reads test $((d0 + d1)) -ge 2000
 check nvme_rr_uses_path0 test "$d0" -ge 500
 check nvme_rr_uses_path1 test "$d1" -ge 500
 
-# The head character device.
-check nvme_head_char_device test -c "/dev/ng${head#nvme}"
+# The head character device, and ioctls forwarded to a path through the
+# head block and character devices: namespace ioctls, controller
+# (admin) passthrough, I/O passthrough and the disk geometry.
+ng=/dev/ng${head#nvme}
+check nvme_head_char_device test -c "$ng"
+expect_eq nvme_head_bdev_ioctl_nsid 1 "$(mpath-ioctl nsid /dev/$head)"
+expect_eq nvme_head_cdev_ioctl_nsid 1 "$(mpath-ioctl nsid $ng)"
+# id_vid DEV: the PCI vendor id from Identify Controller through DEV.
+id_vid() { mpath-ioctl id-ctrl "$1" | cut -d' ' -f1-2; }
+expect_eq nvme_head_cdev_admin_passthru "vid 0x1b36" "$(id_vid $ng)"
+expect_eq nvme_head_bdev_admin_passthru "vid 0x1b36" "$(id_vid /dev/$head)"
+expect_eq nvme_head_cdev_io_passthru ok "$(mpath-ioctl read $ng)"
+geo=$(mpath-ioctl getgeo /dev/$head | cut -d' ' -f1-4)
+expect_eq nvme_head_getgeo "heads 64 sectors 32" "$geo"
+say "head ioctls: nsid $(mpath-ioctl nsid $ng) via $ng, $(mpath-ioctl id-ctrl $ng)"
 
 # Bad input is rejected with EINVAL and changes nothing.
 err=$(sh -c "echo bogus > $SUBSYS/iopolicy" 2>&1)

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpath-ioctl: issue the block, NVMe passthrough and persistent
+ * reservation ioctls the multipath tests need, on a head block or
+ * character device, and print the result on one line.  Built statically
+ * by mkinitramfs.sh so the busybox guest needs no nvme-cli.
+ *
+ *   mpath-ioctl nsid DEV               NVME_IOCTL_ID
+ *   mpath-ioctl id-ctrl DEV            NVME_IOCTL_ADMIN_CMD, Identify Controller
+ *   mpath-ioctl read DEV               NVME_IOCTL_IO_CMD, read of LBA 0
+ *   mpath-ioctl getgeo DEV             HDIO_GETGEO
+ *   mpath-ioctl pr-register DEV KEY    IOC_PR_REGISTER (new key KEY)
+ *   mpath-ioctl pr-reserve DEV KEY     IOC_PR_RESERVE, write exclusive
+ *   mpath-ioctl pr-read-keys DEV       IOC_PR_READ_KEYS
+ *   mpath-ioctl pr-read-resv DEV       IOC_PR_READ_RESERVATION
+ *   mpath-ioctl pr-release DEV KEY     IOC_PR_RELEASE, write exclusive
+ *   mpath-ioctl pr-clear DEV KEY       IOC_PR_CLEAR
+ *
+ * Exit status 0 on success; on failure it prints "error <errno> ...".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/hdreg.h>
+#include <linux/nvme_ioctl.h>
+#include <linux/pr.h>
+
+/* Newer than some distributions' headers (Linux 6.19+). */
+#ifndef IOC_PR_READ_KEYS
+struct pr_read_keys {
+	__u32 generation;
+	__u32 num_keys;
+	__u64 keys_ptr;
+};
+
+struct pr_read_reservation {
+	__u64 key;
+	__u32 generation;
+	__u32 type;
+};
+
+#define IOC_PR_READ_KEYS	_IOWR('p', 206, struct pr_read_keys)
+#define IOC_PR_READ_RESERVATION	_IOR('p', 207, struct pr_read_reservation)
+#endif
+
+static int fail(const char *what)
+{
+	printf("error %d %s: %s\n", errno, what, strerror(errno));
+	return 1;
+}
+
+static int nvme_passthru(int fd, unsigned long req, __u8 opcode, __u32 nsid,
+			 __u32 cdw10, void *buf, __u32 len)
+{
+	struct nvme_passthru_cmd cmd = {
+		.opcode = opcode,
+		.nsid = nsid,
+		.cdw10 = cdw10,
+		.addr = (__u64)(uintptr_t)buf,
+		.data_len = len,
+	};
+
+	return ioctl(fd, req, &cmd);
+}
+
+int main(int argc, char **argv)
+{
+	const char *op = argc > 1 ? argv[1] : "";
+	__u64 key = argc > 3 ? strtoull(argv[3], NULL, 0) : 0;
+	static unsigned char buf[4096];
+	int fd, ret;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s OP DEV [KEY]\n", argv[0]);
+		return 2;
+	}
+	fd = open(argv[2], O_RDWR);
+	if (fd < 0)
+		return fail("open");
+
+	if (!strcmp(op, "nsid")) {
+		ret = ioctl(fd, NVME_IOCTL_ID);
+		if (ret < 0)
+			return fail("NVME_IOCTL_ID");
+		printf("%d\n", ret);
+	} else if (!strcmp(op, "id-ctrl")) {
+		/* Identify, CNS 1: the controller; bytes 0-1 are the PCI vendor. */
+		if (nvme_passthru(fd, NVME_IOCTL_ADMIN_CMD, 0x06, 0, 1, buf,
+				  sizeof(buf)))
+			return fail("identify controller");
+		printf("vid 0x%04x mn %.40s\n", buf[0] | buf[1] << 8,
+		       (char *)buf + 24);
+	} else if (!strcmp(op, "read")) {
+		int nsid = ioctl(fd, NVME_IOCTL_ID);
+
+		if (nsid < 0)
+			return fail("NVME_IOCTL_ID");
+		/* Read, LBA 0, one block (NLB is 0's based in cdw12). */
+		if (nvme_passthru(fd, NVME_IOCTL_IO_CMD, 0x02, nsid, 0, buf,
+				  512))
+			return fail("read");
+		printf("ok\n");
+	} else if (!strcmp(op, "getgeo")) {
+		struct hd_geometry geo;
+
+		if (ioctl(fd, HDIO_GETGEO, &geo))
+			return fail("HDIO_GETGEO");
+		printf("heads %u sectors %u cylinders %u\n", geo.heads,
+		       geo.sectors, geo.cylinders);
+	} else if (!strcmp(op, "pr-register")) {
+		struct pr_registration r = { .new_key = key };
+
+		if (ioctl(fd, IOC_PR_REGISTER, &r))
+			return fail(op);
+		printf("ok\n");
+	} else if (!strcmp(op, "pr-clear")) {
+		struct pr_clear c = { .key = key };
+
+		if (ioctl(fd, IOC_PR_CLEAR, &c))
+			return fail(op);
+		printf("ok\n");
+	} else if (!strcmp(op, "pr-reserve") || !strcmp(op, "pr-release")) {
+		struct pr_reservation r = {
+			.key = key,
+			.type = PR_WRITE_EXCLUSIVE,
+		};
+		unsigned long req = !strcmp(op, "pr-reserve") ?
+			IOC_PR_RESERVE : IOC_PR_RELEASE;
+
+		if (ioctl(fd, req, &r))
+			return fail(op);
+		printf("ok\n");
+	} else if (!strcmp(op, "pr-read-keys")) {
+		__u64 keys[8];
+		struct pr_read_keys rk = {
+			.num_keys = 8,
+			.keys_ptr = (__u64)(uintptr_t)keys,
+		};
+		unsigned int i;
+
+		if (ioctl(fd, IOC_PR_READ_KEYS, &rk))
+			return fail(op);
+		printf("keys %u:", rk.num_keys);
+		for (i = 0; i < rk.num_keys && i < 8; i++)
+			printf(" 0x%llx", (unsigned long long)keys[i]);
+		printf("\n");
+	} else if (!strcmp(op, "pr-read-resv")) {
+		struct pr_read_reservation rr = { 0 };
+
+		if (ioctl(fd, IOC_PR_READ_RESERVATION, &rr))
+			return fail(op);
+		printf("key 0x%llx type %u\n", (unsigned long long)rr.key,
+		       rr.type);
+	} else {
+		fprintf(stderr, "unknown op %s\n", op);
+		return 2;
+	}
+	return 0;
+}
