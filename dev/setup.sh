@@ -9,7 +9,7 @@ BINDGEN_VERSION=0.73.2
 CBINDGEN_VERSION=0.29.4
 APT_PKGS=(flex bison bc libelf-dev libssl-dev dwarves ccache cpio kmod file
 	  busybox-static fio nvme-cli udev dmsetup sg3-utils xfsprogs uuid-runtime
-	  clang-19 libclang-19-dev lld-19 llvm-19 rsync python3 git make gcc)
+	  clang-19 libclang-19-dev lld-19 llvm-19 rsync python3 git make gcc libc6-dev)
 # QEMU comes from bookworm-backports: bookworm's qemu-system 7.2 conflicts with
 # the qemu-utils 10.0 that these machines ship.
 BPO_PKGS=(qemu-system-x86 qemu-system-data qemu-system-common seabios)
