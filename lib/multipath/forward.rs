@@ -330,3 +330,274 @@ pub(crate) unsafe extern "C" fn mpath_bdev_report_zones(
         None => EOPNOTSUPP.to_errno(),
     })
 }
+
+#[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
+#[kunit_tests(libmultipath_forward)]
+mod tests {
+    use super::*;
+    use crate::{
+        abi::{
+            self,
+            mpath_device,
+            mpath_head_template,
+            MPATH_IOPOLICY_NUMA as NUMA,
+            MPATH_STATE_OPTIMIZED as OPT, //
+        },
+        fake::{
+            FakeHead,
+            FakePath,
+            SyncTemplate,
+            TEMPLATE, //
+        },
+    };
+    use core::ptr;
+    use kernel::sync::atomic::{
+        Atomic,
+        Relaxed, //
+    };
+
+    /// The last block device or disk a fake path operation saw.
+    static SEEN: Atomic<*mut c_void> = Atomic::new(ptr::null_mut());
+    /// How often `ioctl_finish` ran.
+    static FINISHED: Atomic<i32> = Atomic::new(0);
+
+    /// Fake `getgeo`: returns 42.
+    ///
+    /// # Safety
+    ///
+    /// Always safe to call.
+    unsafe extern "C" fn getgeo(
+        disk: *mut bindings::gendisk,
+        _g: *mut bindings::hd_geometry,
+    ) -> c_int {
+        SEEN.store(disk.cast(), Relaxed);
+        42
+    }
+
+    /// Fake `ioctl`: returns `cmd + 1`.
+    ///
+    /// # Safety
+    ///
+    /// Always safe to call.
+    unsafe extern "C" fn ioctl(
+        bdev: *mut bindings::block_device,
+        _mode: bindings::blk_mode_t,
+        cmd: c_uint,
+        _arg: c_ulong,
+    ) -> c_int {
+        SEEN.store(bdev.cast(), Relaxed);
+        cmd as c_int + 1
+    }
+
+    /// Fake `get_unique_id`: returns 16.
+    ///
+    /// # Safety
+    ///
+    /// Always safe to call.
+    unsafe extern "C" fn unique_id(
+        disk: *mut bindings::gendisk,
+        _id: *mut u8,
+        _t: bindings::blk_unique_id,
+    ) -> c_int {
+        SEEN.store(disk.cast(), Relaxed);
+        16
+    }
+
+    /// Fake `pr_register`: returns `new_key - old_key`.
+    ///
+    /// # Safety
+    ///
+    /// Always safe to call.
+    unsafe extern "C" fn pr_register(
+        bdev: *mut bindings::block_device,
+        old_key: u64,
+        new_key: u64,
+        _flags: u32,
+    ) -> c_int {
+        SEEN.store(bdev.cast(), Relaxed);
+        new_key.wrapping_sub(old_key) as c_int
+    }
+
+    /// `ioctl_begin` that pins for command 7 only.
+    ///
+    /// # Safety
+    ///
+    /// `data` is valid for writes.
+    unsafe extern "C" fn begin(_mdev: *mut mpath_device, cmd: c_uint, data: *mut *mut c_void) {
+        if cmd == 7 {
+            // SAFETY: The library passes a valid pointer.
+            unsafe { *data = ptr::dangling_mut::<c_void>() };
+        }
+    }
+
+    /// `ioctl_finish`: counts calls.
+    ///
+    /// # Safety
+    ///
+    /// Always safe to call.
+    unsafe extern "C" fn finish(_data: *mut c_void) {
+        FINISHED.add(1, Relaxed);
+    }
+
+    /// A `Sync` wrapper for C tables in statics.
+    struct Table<T>(T);
+    // SAFETY: The tables are never modified.
+    unsafe impl<T> Sync for Table<T> {}
+
+    static PR_OPS: Table<bindings::pr_ops> = Table(bindings::pr_ops {
+        pr_register: Some(pr_register),
+        pr_reserve: None,
+        pr_release: None,
+        pr_preempt: None,
+        pr_clear: None,
+        pr_read_keys: None,
+        pr_read_reservation: None,
+    });
+
+    static FOPS: Table<bindings::block_device_operations> = Table({
+        // SAFETY: All-zero is valid (NULL pointers and `None`).
+        let zeroed: bindings::block_device_operations = unsafe { core::mem::zeroed() };
+        bindings::block_device_operations {
+            getgeo: Some(getgeo),
+            ioctl: Some(ioctl),
+            get_unique_id: Some(unique_id),
+            pr_ops: &PR_OPS.0,
+            ..zeroed
+        }
+    });
+
+    static PINNING: SyncTemplate = SyncTemplate(mpath_head_template {
+        ioctl_begin: Some(begin),
+        ioctl_finish: Some(finish),
+        ..TEMPLATE.0
+    });
+
+    /// A head with a disk and one path whose disk uses [`FOPS`].
+    struct Setup {
+        head: FakeHead,
+        path: KBox<FakePath>,
+        head_disk: *mut bindings::gendisk,
+        path_disk: *mut bindings::gendisk,
+    }
+
+    impl Setup {
+        fn new() -> Result<Self> {
+            let head = FakeHead::new(NUMA)?;
+            // SAFETY: The head is live; NULL limits mean defaults.
+            kernel::error::to_result(unsafe {
+                abi::mpath_alloc_head_disk(head.raw, ptr::null_mut(), -1)
+            })?;
+            // SAFETY: As above.
+            let path_disk = kernel::error::from_err_ptr(unsafe {
+                bindings::blk_alloc_disk(ptr::null_mut(), -1)
+            })?;
+            // SAFETY: The new disk is ours.
+            unsafe { (*path_disk).fops = &FOPS.0 };
+            let mut path = FakePath::new(OPT, -1)?;
+            path.dev.disk = path_disk;
+            head.add(&mut path);
+            // SAFETY: The head is live and has a disk.
+            let head_disk = unsafe { (*head.raw).disk };
+            Ok(Self {
+                head,
+                path,
+                head_disk,
+                path_disk,
+            })
+        }
+
+        /// The whole-disk bdev of the head disk.
+        fn head_bdev(&self) -> *mut bindings::block_device {
+            // SAFETY: The head disk is valid.
+            unsafe { (*self.head_disk).part0 }
+        }
+
+        /// The whole-disk bdev of the path disk.
+        fn path_bdev(&self) -> *mut bindings::block_device {
+            // SAFETY: The path disk is valid.
+            unsafe { (*self.path_disk).part0 }
+        }
+    }
+
+    impl Drop for Setup {
+        fn drop(&mut self) {
+            self.head.delete(&mut self.path);
+            // SAFETY: The path disk was never added and is ours.
+            unsafe { bindings::put_disk(self.path_disk) };
+            // SAFETY: The head is live.
+            unsafe { abi::mpath_put_disk(self.head.raw) };
+        }
+    }
+
+    #[test]
+    fn operations_reach_the_path_disk() -> Result {
+        let s = Setup::new()?;
+        // SAFETY: The head disk is a valid head disk.
+        let ret = unsafe { mpath_bdev_getgeo(s.head_disk, ptr::null_mut()) };
+        assert_eq!(ret, 42);
+        assert_eq!(SEEN.load(Relaxed), s.path_disk.cast());
+        // SAFETY: As above; `id` is unused by the fake.
+        let ret = unsafe { mpath_bdev_get_unique_id(s.head_disk, ptr::null_mut(), 0) };
+        assert_eq!(ret, 16);
+        // SAFETY: A whole-disk bdev of the head disk.
+        let ret = unsafe { mpath_bdev_ioctl(s.head_bdev(), 0, 5, 0) };
+        assert_eq!(ret, 6);
+        assert_eq!(SEEN.load(Relaxed), s.path_bdev().cast());
+        // SAFETY: As above.
+        let ret = unsafe { mpath_pr_register(s.head_bdev(), 1, 4, 0) };
+        assert_eq!(ret, 3);
+        assert_eq!(SEEN.load(Relaxed), s.path_bdev().cast());
+        Ok(())
+    }
+
+    #[test]
+    fn missing_operations_give_block_layer_errors() -> Result {
+        let s = Setup::new()?;
+        // SAFETY: A whole-disk bdev of the head disk.
+        let ret = unsafe { mpath_pr_reserve(s.head_bdev(), 1, 1, 0) };
+        assert_eq!(ret, EOPNOTSUPP.to_errno());
+        // SAFETY: As above.
+        let ret = unsafe { mpath_pr_clear(s.head_bdev(), 1) };
+        assert_eq!(ret, EOPNOTSUPP.to_errno());
+        Ok(())
+    }
+
+    #[test]
+    fn no_usable_path_would_block() -> Result {
+        let mut s = Setup::new()?;
+        s.path.disabled = true;
+        // SAFETY: The head disk is a valid head disk.
+        let ret = unsafe { mpath_bdev_getgeo(s.head_disk, ptr::null_mut()) };
+        assert_eq!(ret, EWOULDBLOCK);
+        // SAFETY: A whole-disk bdev of the head disk.
+        let ret = unsafe { mpath_bdev_ioctl(s.head_bdev(), 0, 5, 0) };
+        assert_eq!(ret, EWOULDBLOCK);
+        // SAFETY: As above.
+        let ret = unsafe { mpath_pr_register(s.head_bdev(), 1, 4, 0) };
+        assert_eq!(ret, EWOULDBLOCK);
+        // SAFETY: As above.
+        let ret = unsafe { mpath_bdev_get_unique_id(s.head_disk, ptr::null_mut(), 0) };
+        assert_eq!(ret, EWOULDBLOCK);
+        s.path.disabled = false;
+        Ok(())
+    }
+
+    #[test]
+    fn ioctl_begin_and_finish_pair_up() -> Result {
+        let s = Setup::new()?;
+        // SAFETY: The head is live; the template is static.
+        unsafe { (*s.head.raw).mpdt = &PINNING.0 };
+        let before = FINISHED.load(Relaxed);
+        // Command 7 is pinned by `begin`: the ioctl runs, then `finish`.
+        // SAFETY: A whole-disk bdev of the head disk.
+        let ret = unsafe { mpath_bdev_ioctl(s.head_bdev(), 0, 7, 0) };
+        assert_eq!(ret, 8);
+        assert_eq!(FINISHED.load(Relaxed), before + 1);
+        // Other commands run under SRCU without `finish`.
+        // SAFETY: As above.
+        let ret = unsafe { mpath_bdev_ioctl(s.head_bdev(), 0, 5, 0) };
+        assert_eq!(ret, 6);
+        assert_eq!(FINISHED.load(Relaxed), before + 1);
+        Ok(())
+    }
+}
