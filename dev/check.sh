@@ -90,6 +90,7 @@ echo "== kernel: libmultipath as a module (LIBMULTIPATH=m)"
 if step kernel-build "$ROOT/dev/kernel.sh"; then
 	step clippy "$ROOT/dev/clippy.sh"
 	step layout-guard "$ROOT/dev/layout-guard.sh"
+	step nvme-without-multipath "$ROOT/dev/nomultipath.sh"
 	step every-patch-builds "$ROOT/dev/bisect.sh"
 	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp
 fi
