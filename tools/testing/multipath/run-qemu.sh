@@ -47,6 +47,7 @@ timeout --kill-after=10 "$timeout" "$QEMU" \
 	-numa node,nodeid=1,cpus=1,memdev=m1 \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 mtest=$tests $append" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-drive "file=$work/ns1.img,if=none,id=nvm1,format=raw" \
 	-device nvme-subsys,id=subsys0,nqn=mpath-test \
 	-device pcie-root-port,id=rp1,chassis=1,slot=1 \

@@ -45,5 +45,46 @@ read_through() {
 	d1=$(($(reads "$4") - _b1))
 }
 
+# Completed writes of a block device (fifth field of its stat file).
+writes() {
+	set -- $(cat "/sys/block/$1/stat")
+	echo "$5"
+}
+
+# hostrun PROGRAM ARGS...: run a host program from the read-only 9p share
+# of the host's / with the host's loader and libraries (bookworm's fio).
+HOSTLIBS=/host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu
+HOSTLIBS=$HOSTLIBS:/host/usr/lib/x86_64-linux-gnu/ceph
+hostrun() {
+	_p=$1
+	shift
+	/host/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path "$HOSTLIBS" \
+		"/host$_p" "$@"
+}
+
+# fio_verify NAME DEV LOOPS: write DEV's first 16 MiB in random order with
+# crc32c verification of what was written, LOOPS times, in the background;
+# fio's PID is in $fiopid and its output goes to /tmp/NAME.fio.
+fio_verify() {
+	hostrun /usr/bin/fio --name="$1" --filename="$2" --direct=1 --thread \
+		--ioengine=psync --rw=randwrite --bs=4k --size=16M --loops="$3" \
+		--verify=crc32c --verify_backlog=64 --verify_fatal=1 \
+		--output="/tmp/$1.fio" >/dev/null 2>&1 &
+	fiopid=$!
+}
+
+# fio_result NAME PREFIX: wait for fio, then check its exit status and that
+# it reported no verify or I/O error.
+fio_result() {
+	wait "$fiopid"
+	_st=$?
+	expect_eq "$2_fio_exit_status" 0 "$_st"
+	if grep -qiE 'verify:|bad magic|crc32c: .* mismatch|err= *[1-9]' "/tmp/$1.fio"; then
+		fail "$2_fio_no_errors" "$(grep -iE 'verify|err=' "/tmp/$1.fio" | head -3)"
+	else
+		ok "$2_fio_no_errors"
+	fi
+}
+
 # Print a line of the human report (make demo).
 say() { echo "MPDEMO $*"; }

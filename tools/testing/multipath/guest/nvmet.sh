@@ -130,6 +130,30 @@ say "nvmet/$TR after ANA change: 1000 reads -> $p1 (inaccessible): $d0, $p2 (opt
 expect_eq "${TR}_failover_skips_inaccessible" 0 "$d0"
 check "${TR}_failover_uses_new_optimized" test "$d1" -ge 1000
 
+# ANA flip during fio verify: I/O moves to the newly optimized path and
+# fio sees no verify or I/O error.
+if [ -x /host/usr/bin/fio ]; then
+	fio_verify anaflip "/dev/$head" 3
+	sleep 2
+	w1=$(writes "$p1")
+	echo optimized > "$CFS/ports/1/ana_groups/1/ana_state"
+	echo inaccessible > "$CFS/ports/2/ana_groups/1/ana_state"
+	wait_ana "$p1" optimized >/dev/null
+	wait_ana "$p2" inaccessible >/dev/null
+	fio_result anaflip "${TR}_ana_flip"
+	check "${TR}_ana_flip_moves_io" test "$(writes "$p1")" -gt "$w1"
+	ferr=$(grep -o 'err= *[0-9]*' /tmp/anaflip.fio | head -1)
+	say "nvmet/$TR fio verify across an ANA flip: $ferr," \
+		"writes on $p1: $w1 -> $(writes "$p1")"
+	# Back to the state the next steps expect.
+	echo inaccessible > "$CFS/ports/1/ana_groups/1/ana_state"
+	echo optimized > "$CFS/ports/2/ana_groups/1/ana_state"
+	wait_ana "$p1" inaccessible >/dev/null
+	wait_ana "$p2" optimized >/dev/null
+else
+	fail "${TR}_host_fio_visible" "no /host/usr/bin/fio (9p share of the host's /)"
+fi
+
 # No usable path: with both paths inaccessible I/O is queued (and counted),
 # and completes once a path becomes optimized again.
 REQ=/sys/block/$head/diag/io_requeue_no_usable_path_count

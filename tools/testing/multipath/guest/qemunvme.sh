@@ -112,6 +112,41 @@ expect_eq nvme_numa_nodes_of_other_path "" "$(cat /sys/block/$other/numa_nodes)"
 say "numa: 200 reads -> $used (numa_nodes $(cat /sys/block/$used/numa_nodes)), $other: none"
 echo round-robin > $SUBSYS/iopolicy
 
+# fio verify while one controller is removed (PCI remove) and rescanned:
+# no verify or I/O error, and the path comes back.
+# ctrl_of PATH: the controller directory that owns path disk PATH.
+ctrl_of() {
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c/$1" ] && echo "$c" && return 0
+	done
+	return 1
+}
+if [ -x /host/usr/bin/fio ]; then
+	ok nvme_host_fio_visible
+	fio_verify pciremove "/dev/$head" 4
+	sleep 2
+	pci=$(readlink -f "$(ctrl_of "$p1")/device")
+	echo 1 > "$pci/remove"
+	sleep 1
+	echo 1 > /sys/bus/pci/rescan
+	n=0
+	while [ "$(ls /sys/block/$head/multipath | wc -l)" -ne 2 ] && [ $n -lt 150 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	fio_result pciremove nvme_pci_remove
+	expect_eq nvme_path_returns_after_rescan 2 "$(ls /sys/block/$head/multipath | wc -l)"
+	ferr=$(grep -o 'err= *[0-9]*' /tmp/pciremove.fio | head -1)
+	say "fio verify during PCI remove/rescan of ${pci##*/}: $ferr," \
+		"paths $(ls /sys/block/$head/multipath | tr '\n' ' ')"
+	paths=$(ls /sys/block/$head/multipath)
+	set -- $paths
+	p0=$1
+	p1=$2
+else
+	fail nvme_host_fio_visible "no /host/usr/bin/fio (9p share of the host's /)"
+fi
+
 # Write a pattern through the head, remove one controller, read it back.
 dd if=/dev/urandom of=/tmp/pattern bs=4k count=256 2>/dev/null
 dd if=/tmp/pattern of=/dev/$head bs=4k oflag=direct conv=fsync 2>/dev/null
