@@ -56,33 +56,73 @@ step rustfmtcheck make -C "$TREE" -s LLVM=-19 rustfmtcheck
 step series "$ROOT/dev/series.sh"
 step checkpatch "$ROOT/dev/checkpatch.sh"
 
-# boot LABEL BUILD_DIR SCENARIOS: boot a kernel, run the guest scenarios and
-# count every guest check and every libmultipath KUnit case.
+# Kernel reports that fail a boot: warnings, BUGs (KASAN reports start with
+# "BUG: KASAN"), lockdep and RCU splats (they start with "WARNING:"), oopses,
+# Rust panics and hung tasks.
+SPLAT='WARNING:|BUG:|Oops|Kernel panic|UBSAN:|panicked at|general protection fault|INFO: task .* blocked'
+
+# boot LABEL BUILD_DIR SCENARIOS [CMDLINE]: boot a kernel, run the guest
+# scenarios and count every guest check and every libmultipath KUnit case.
+# The results, one "scenario check ok|fail" per line, go to
+# out/check/LABEL-results.txt for the baseline comparison.
 boot() {
-	local label=$1 build=$2 tests=$3
+	local label=$1 build=$2 tests=$3 append=${4:-}
 	local log_file=$RESULTS/$label-console.log
 	printf '[%4ds] %s: QEMU boot running %s ...\n' $((SECONDS - t0)) "$label" "$tests"
 	"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$build/mods" "$RESULTS/$label-initrd.gz"
 	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$build/arch/x86/boot/bzImage" \
-		-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T 900
+		-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T 900 -a "$append"
 	tr -d '\r' < "$log_file" > "$log_file.clean"
+	local scenario=none
+	: > "$RESULTS/$label-results.txt"
 	while read -r _ res name rest; do
 		name=${name%:}
 		case $res in
+		scenario) scenario=$name; continue ;;
 		ok) pass "$label guest: $name" ;;
 		fail) failt "$label guest: $name" "$rest" ;;
 		esac
-	done < <(grep -E '^MPTEST (ok|fail) ' "$log_file.clean")
-	sed -n '/^MPKUNIT begin/,/^MPKUNIT end/p' "$log_file.clean" | sed '1d;$d' \
-		> "$RESULTS/$label-kunit.ktap"
-	local nk=0
-	while read -r res name; do
-		nk=$((nk + 1))
-		if [ "$res" = ok ]; then pass "$label kunit: $name"; else failt "$label kunit: $name"; fi
-	done < <(python3 "$ROOT/dev/ktap.py" < "$RESULTS/$label-kunit.ktap" | grep ' libmultipath')
-	[ "$nk" -gt 0 ] || failt "$label kunit" "no libmultipath KUnit results in the guest log"
+		echo "$scenario $name $res" >> "$RESULTS/$label-results.txt"
+	done < <(grep -E '^MPTEST (ok|fail|scenario) ' "$log_file.clean")
+	case ",$tests," in
+	*,kunit,*)
+		sed -n '/^MPKUNIT begin/,/^MPKUNIT end/p' "$log_file.clean" | sed '1d;$d' \
+			> "$RESULTS/$label-kunit.ktap"
+		local nk=0
+		while read -r res name; do
+			nk=$((nk + 1))
+			if [ "$res" = ok ]; then pass "$label kunit: $name"; else failt "$label kunit: $name"; fi
+		done < <(python3 "$ROOT/dev/ktap.py" < "$RESULTS/$label-kunit.ktap" | grep ' libmultipath')
+		[ "$nk" -gt 0 ] || failt "$label kunit" "no libmultipath KUnit results in the guest log"
+		;;
+	esac
 	grep -q '^MPTEST done' "$log_file.clean" ||
 		failt "$label qemu" "guest did not finish (see out/check/$label-console.log)"
+	local splat
+	splat=$(grep -aE "$SPLAT" "$log_file.clean" | head -3)
+	if [ -z "$splat" ]; then
+		pass "$label kernel log: no warning, BUG, lockdep, KASAN or panic report"
+	else
+		failt "$label kernel log: no warning, BUG, lockdep, KASAN or panic report" "$splat"
+	fi
+}
+
+# parity A B: the checks of the scenarios B ran must give the same results
+# on kernel A, except the library's own checks (libmultipath_*).
+parity() {
+	local a=$1 b=$2 sc
+	for sc in $(cut -d' ' -f1 "$RESULTS/$b-results.txt" | sort -u); do
+		local fa=$RESULTS/parity-$a-$sc.txt fb=$RESULTS/parity-$b-$sc.txt
+		awk -v s="$sc" '$1 == s && $2 !~ /^libmultipath_/ { print $2, $3 }' \
+			"$RESULTS/$a-results.txt" | sort > "$fa"
+		awk -v s="$sc" '$1 == s && $2 !~ /^libmultipath_/ { print $2, $3 }' \
+			"$RESULTS/$b-results.txt" | sort > "$fb"
+		if [ -s "$fb" ] && cmp -s "$fa" "$fb"; then
+			pass "parity $a/$b: $sc ($(wc -l < "$fb") checks, same results)"
+		else
+			failt "parity $a/$b: $sc" "$(diff "$fa" "$fb" | grep '^[<>]' | head -5 | tr '\n' ' ')"
+		fi
+	done
 }
 
 FRAG=$ROOT/tools/testing/multipath
@@ -95,10 +135,16 @@ if step kernel-build "$ROOT/dev/kernel.sh"; then
 	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp
 fi
 
-echo "== kernel: libmultipath built in (LIBMULTIPATH=y)"
-if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.config" \
-	step kernel-build-builtin "$ROOT/dev/kernel.sh"; then
-	boot builtin "$CACHE/build-builtin" kunit,qemunvme
+echo "== kernel: unpatched 7.3.4, same config (baseline)"
+if step kernel-build-baseline "$ROOT/dev/baseline.sh"; then
+	boot baseline "$CACHE/build-baseline" qemunvme,nvmetloop,nvmettcp mpkernel=baseline
+	parity modular baseline
+fi
+
+echo "== kernel: libmultipath built in (LIBMULTIPATH=y), lockdep and KASAN"
+if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.config $FRAG/debug.config" \
+	step kernel-build-debug "$ROOT/dev/kernel.sh"; then
+	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop,nvmettcp
 fi
 
 echo

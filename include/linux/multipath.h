@@ -182,6 +182,17 @@ struct mpath_head_template {
 	 * @ioctl_finish: See `ioctl_begin`.
 	 */
 	void (*ioctl_finish)(void *data);
+	/**
+	 * @bdev_ioctl: Optional: handle an ioctl of the head block device `bdev` (the head
+	 * disk or one of its partitions) on the path `mdev`.  Without it the path disk's
+	 * `ioctl` is called for the path's whole disk, and only `CAP_SYS_ADMIN` may issue
+	 * ioctls on a head partition.
+	 */
+	int (*bdev_ioctl)(struct mpath_device *mdev,
+			  struct block_device *bdev,
+			  blk_mode_t mode,
+			  unsigned int cmd,
+			  unsigned long arg);
 };
 
 /**

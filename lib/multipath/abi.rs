@@ -162,6 +162,19 @@ pub struct mpath_head_template {
         Option<unsafe extern "C" fn(mdev: *mut mpath_device, cmd: c_uint, data: *mut *mut c_void)>,
     /// @ioctl_finish: See `ioctl_begin`.
     pub ioctl_finish: Option<unsafe extern "C" fn(data: *mut c_void)>,
+    /// @bdev_ioctl: Optional: handle an ioctl of the head block device `bdev` (the head
+    /// disk or one of its partitions) on the path `mdev`.  Without it the path disk's
+    /// `ioctl` is called for the path's whole disk, and only `CAP_SYS_ADMIN` may issue
+    /// ioctls on a head partition.
+    pub bdev_ioctl: Option<
+        unsafe extern "C" fn(
+            mdev: *mut mpath_device,
+            bdev: *mut bindings::block_device,
+            mode: bindings::blk_mode_t,
+            cmd: c_uint,
+            arg: c_ulong,
+        ) -> c_int,
+    >,
 }
 
 /// struct mpath_head - A multipath head: one per LUN or namespace, allocated by the library.
@@ -913,6 +926,7 @@ assert_same_layout!(mpath_head_template {
     device_groups,
     ioctl_begin,
     ioctl_finish,
+    bdev_ioctl,
 });
 assert_same_layout!(mpath_head {
     srcu,

@@ -148,6 +148,7 @@ pub(crate) static TEMPLATE: SyncTemplate = SyncTemplate(mpath_head_template {
     device_groups: ptr::null(),
     ioctl_begin: None,
     ioctl_finish: None,
+    bdev_ioctl: None,
 });
 
 /// A fake head with its own policy box; freed on drop.

@@ -224,10 +224,11 @@ pub(crate) unsafe extern "C" fn mpath_pr_read_reservation(
 
 /// `ioctl` of the head disk.
 ///
-/// The path disk's handler sees the path's whole-disk bdev.  It cannot
-/// see a head partition, so an ioctl on a partition needs `CAP_SYS_ADMIN`
-/// (NVMe requires that for passthrough on partitions; libmultipath v2
-/// silently widened the partition to the whole disk).
+/// A driver with a `bdev_ioctl` callback gets the head's block device, so
+/// it can apply its own rules to partitions.  Otherwise the path disk's
+/// `ioctl` handler runs on the path's whole-disk bdev; it cannot see a head
+/// partition, so an ioctl on a partition then needs `CAP_SYS_ADMIN`
+/// (libmultipath v2 silently widened the partition to the whole disk).
 ///
 /// # Safety
 ///
@@ -243,15 +244,23 @@ pub(crate) unsafe extern "C" fn mpath_bdev_ioctl(
     let Some(head) = (unsafe { bdev_head(bdev) }) else {
         return ENXIO.to_errno();
     };
+    let bdev_ioctl = head.template().and_then(|t| t.ops().bdev_ioctl);
     // SAFETY: The block layer passes a valid bdev.
     let partition = unsafe { bindings::bdev_is_partition(bdev) };
-    // SAFETY: Always safe to call.
-    if partition && !unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as c_int) } {
-        return EACCES.to_errno();
+    if bdev_ioctl.is_none() && partition {
+        // SAFETY: Always safe to call.
+        let privileged = unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as c_int) };
+        if !privileged {
+            return EACCES.to_errno();
+        }
     }
     let ret = with_path_ioctl(head, cmd, |dev| {
-        // SAFETY: `dev` is valid: under SRCU, or pinned by `ioctl_begin`;
-        // its disk and fops with it.
+        if let Some(f) = bdev_ioctl {
+            // SAFETY: `dev` is valid: under SRCU, or pinned by `ioctl_begin`;
+            // `bdev` is the caller's open block device.
+            return unsafe { f(dev, bdev, mode, cmd, arg) } as c_long;
+        }
+        // SAFETY: As above; the path's disk and its fops are valid with `dev`.
         unsafe {
             let disk = (*dev).disk;
             match (*disk).fops.as_ref().and_then(|f| f.ioctl) {
@@ -466,6 +475,27 @@ mod tests {
         }
     });
 
+    /// Fake `bdev_ioctl`: records the bdev, returns `cmd + 2`.
+    ///
+    /// # Safety
+    ///
+    /// Always safe to call.
+    unsafe extern "C" fn bdev_ioctl(
+        _mdev: *mut mpath_device,
+        bdev: *mut bindings::block_device,
+        _mode: bindings::blk_mode_t,
+        cmd: c_uint,
+        _arg: c_ulong,
+    ) -> c_int {
+        SEEN.store(bdev.cast(), Relaxed);
+        cmd as c_int + 2
+    }
+
+    static BDEV_IOCTL: SyncTemplate = SyncTemplate(mpath_head_template {
+        bdev_ioctl: Some(bdev_ioctl),
+        ..TEMPLATE.0
+    });
+
     static PINNING: SyncTemplate = SyncTemplate(mpath_head_template {
         ioctl_begin: Some(begin),
         ioctl_finish: Some(finish),
@@ -579,6 +609,18 @@ mod tests {
         let ret = unsafe { mpath_bdev_get_unique_id(s.head_disk, ptr::null_mut(), 0) };
         assert_eq!(ret, EWOULDBLOCK);
         s.path.disabled = false;
+        Ok(())
+    }
+
+    #[test]
+    fn driver_bdev_ioctl_sees_the_head_bdev() -> Result {
+        let s = Setup::new()?;
+        // SAFETY: The head is live; the template is static.
+        unsafe { (*s.head.raw).mpdt = &BDEV_IOCTL.0 };
+        // SAFETY: A whole-disk bdev of the head disk.
+        let ret = unsafe { mpath_bdev_ioctl(s.head_bdev(), 0, 5, 0) };
+        assert_eq!(ret, 7);
+        assert_eq!(SEEN.load(Relaxed), s.head_bdev().cast());
         Ok(())
     }
 

@@ -8,6 +8,7 @@
  *   mpath-ioctl nsid DEV               NVME_IOCTL_ID
  *   mpath-ioctl id-ctrl DEV            NVME_IOCTL_ADMIN_CMD, Identify Controller
  *   mpath-ioctl read DEV               NVME_IOCTL_IO_CMD, read of LBA 0
+ *   mpath-ioctl read64 DEV             NVME_IOCTL_IO64_CMD, read of LBA 0
  *   mpath-ioctl getgeo DEV             HDIO_GETGEO
  *   mpath-ioctl pr-register DEV KEY    IOC_PR_REGISTER (new key KEY)
  *   mpath-ioctl pr-reserve DEV KEY     IOC_PR_RESERVE, write exclusive
@@ -15,6 +16,9 @@
  *   mpath-ioctl pr-read-resv DEV       IOC_PR_READ_RESERVATION
  *   mpath-ioctl pr-release DEV KEY     IOC_PR_RELEASE, write exclusive
  *   mpath-ioctl pr-clear DEV KEY       IOC_PR_CLEAR
+ *
+ * With MPATH_IOCTL_UID=N in the environment the device is opened as
+ * root and the ioctl issued after switching to user N (no capabilities).
  *
  * Exit status 0 on success; on failure it prints "error <errno> ...".
  */
@@ -68,6 +72,19 @@ static int nvme_passthru(int fd, unsigned long req, __u8 opcode, __u32 nsid,
 	return ioctl(fd, req, &cmd);
 }
 
+static int nvme_passthru64(int fd, unsigned long req, __u8 opcode,
+			   __u32 nsid, void *buf, __u32 len)
+{
+	struct nvme_passthru_cmd64 cmd = {
+		.opcode = opcode,
+		.nsid = nsid,
+		.addr = (__u64)(uintptr_t)buf,
+		.data_len = len,
+	};
+
+	return ioctl(fd, req, &cmd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -82,6 +99,12 @@ int main(int argc, char **argv)
 	fd = open(argv[2], O_RDWR);
 	if (fd < 0)
 		return fail("open");
+	if (getenv("MPATH_IOCTL_UID")) {
+		uid_t uid = strtoul(getenv("MPATH_IOCTL_UID"), NULL, 0);
+
+		if (setgid(uid) || setuid(uid))
+			return fail("setuid");
+	}
 
 	if (!strcmp(op, "nsid")) {
 		ret = ioctl(fd, NVME_IOCTL_ID);
@@ -104,6 +127,15 @@ int main(int argc, char **argv)
 		if (nvme_passthru(fd, NVME_IOCTL_IO_CMD, 0x02, nsid, 0, buf,
 				  512))
 			return fail("read");
+		printf("ok\n");
+	} else if (!strcmp(op, "read64")) {
+		int nsid = ioctl(fd, NVME_IOCTL_ID);
+
+		if (nsid < 0)
+			return fail("NVME_IOCTL_ID");
+		if (nvme_passthru64(fd, NVME_IOCTL_IO64_CMD, 0x02, nsid, buf,
+				    512))
+			return fail("read64");
 		printf("ok\n");
 	} else if (!strcmp(op, "getgeo")) {
 		struct hd_geometry geo;

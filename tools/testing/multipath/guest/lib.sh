@@ -2,10 +2,15 @@
 # Helpers for the guest scenarios.  Results are printed as
 #   MPTEST ok <name>
 #   MPTEST fail <name>: <reason>
-# and collected by the host (run-qemu.sh).
+# and collected by the host (run-qemu.sh).  Checks that only make sense
+# with the series applied are named libmultipath_*; the harness leaves them
+# out of the comparison with the unpatched kernel.
 
 ok() { echo "MPTEST ok $1"; }
 fail() { echo "MPTEST fail $1: $2"; }
+
+# baseline: true when booted as the unpatched kernel (mpkernel=baseline).
+baseline() { grep -qw mpkernel=baseline /proc/cmdline; }
 
 # check NAME COMMAND...: pass if COMMAND succeeds.
 check() {
@@ -79,12 +84,76 @@ fio_result() {
 	wait "$fiopid"
 	_st=$?
 	expect_eq "$2_fio_exit_status" 0 "$_st"
-	if grep -qiE 'verify:|bad magic|crc32c: .* mismatch|err= *[1-9]' "/tmp/$1.fio"; then
-		fail "$2_fio_no_errors" "$(grep -iE 'verify|err=' "/tmp/$1.fio" | head -3)"
+	fio_no_errors "$2" "/tmp/$1.fio"
+}
+
+# fio_no_errors PREFIX FILE: check that fio's output FILE reports no
+# verify or I/O error.
+fio_no_errors() {
+	if grep -qiE 'verify:|bad magic|crc32c: .* mismatch|err= *[1-9]' "$2"; then
+		fail "$1_fio_no_errors" "$(grep -iE 'verify|err=' "$2" | head -3)"
 	else
-		ok "$2_fio_no_errors"
+		ok "$1_fio_no_errors"
 	fi
 }
 
 # Print a line of the human report (make demo).
 say() { echo "MPDEMO $*"; }
+
+# wait_gone PATH [TENTHS]: wait until PATH no longer exists (default 10 s).
+wait_gone() {
+	n=${2:-100}
+	while [ -e "$1" ] && [ "$n" -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	[ ! -e "$1" ]
+}
+
+# npaths HEAD: how many paths HEAD's multipath/ directory lists.
+npaths() {
+	ls "/sys/block/$1/multipath" 2>/dev/null | wc -l
+}
+
+# wait_npaths HEAD N [TENTHS]: wait until HEAD has N paths (default 15 s).
+wait_npaths() {
+	n=${3:-150}
+	while [ "$(npaths "$1")" -ne "$2" ] && [ "$n" -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	npaths "$1"
+}
+
+# wait_live CTRL: wait (up to 20 s) until controller CTRL (nvmeN) is live,
+# print its state.
+wait_live() {
+	n=200
+	while [ "$(cat "/sys/class/nvme/$1/state" 2>/dev/null)" != live ] && [ $n -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	cat "/sys/class/nvme/$1/state" 2>/dev/null
+}
+
+# nvme ARGS...: the host's nvme-cli (bookworm's 2.3), see hostrun.
+NVME_CLI=/usr/sbin/nvme
+nvme() { hostrun "$NVME_CLI" "$@"; }
+have_nvme_cli() { [ -x "/host$NVME_CLI" ]; }
+
+# cli_rw_check PREFIX NG BDEV: write 4 KiB at LBA 64 with "nvme write" on
+# the head character device NG, read it back with "nvme read", and check
+# both copies and what the head block device BDEV reads there.
+cli_rw_check() {
+	_lbs=$(cat "/sys/block/${3#/dev/}/queue/logical_block_size")
+	_nlb=$((4096 / _lbs - 1))
+	dd if=/dev/urandom of=/tmp/cli.in bs=4k count=1 2>/dev/null
+	nvme write "$2" -s 64 -c "$_nlb" -z 4096 -d /tmp/cli.in >/tmp/cli.log 2>&1
+	expect_eq "$1_nvme_cli_write_ng" 0 "$?"
+	nvme read "$2" -s 64 -c "$_nlb" -z 4096 -d /tmp/cli.out >>/tmp/cli.log 2>&1
+	expect_eq "$1_nvme_cli_read_ng" 0 "$?"
+	check "$1_nvme_cli_read_matches_write" cmp -s /tmp/cli.in /tmp/cli.out
+	dd if="$3" of=/tmp/cli.bdev bs=4096 skip=$((64 * _lbs / 4096)) count=1 \
+		iflag=direct 2>/dev/null
+	check "$1_nvme_cli_write_seen_by_head_bdev" cmp -s /tmp/cli.in /tmp/cli.bdev
+}

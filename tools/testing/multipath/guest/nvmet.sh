@@ -174,6 +174,97 @@ say "nvmet/$TR no usable path: requeue count $r0 -> $r1, queued read completed a
 echo non-optimized > "$CFS/ports/2/ana_groups/1/ana_state"
 wait_ana "$p2" non-optimized >/dev/null
 
+# nvme-cli through the head: admin and I/O passthrough on /dev/ngXnY, and
+# reservations on the head block device.
+ng=/dev/ng${head#nvme}
+if have_nvme_cli; then
+	subnqn=$(nvme id-ctrl "$ng" 2>&1 | sed -n 's/^subnqn *: *//p')
+	expect_eq "${TR}_nvme_cli_id_ctrl_ng" "$NQN" "$subnqn"
+	cli_rw_check "$TR" "$ng" "$H"
+	# resv_report: the reservation type and the registered keys.
+	resv_report() {
+		_j=$(nvme resv-report "$H" -n 1 --eds -o json 2>&1 | tr -d ' \n')
+		_t=$(echo "$_j" | sed -n 's/.*"rtype":\([0-9]*\).*/\1/p')
+		_k=$(echo "$_j" | grep -o '"rkey":[0-9]*' | cut -d: -f2 | tr '\n' ' ')
+		echo "rtype ${_t:-none} keys${_k:+ ${_k% }}"
+	}
+	nvme resv-register "$H" -n 1 --nrkey=0xabcd --rrega=0 >/tmp/resv.log 2>&1
+	expect_eq "${TR}_nvme_cli_resv_register" 0 "$?"
+	nvme resv-acquire "$H" -n 1 --crkey=0xabcd --rtype=1 --racqa=0 >>/tmp/resv.log 2>&1
+	expect_eq "${TR}_nvme_cli_resv_acquire" 0 "$?"
+	expect_eq "${TR}_nvme_cli_resv_report" 'rtype 1 keys 43981' "$(resv_report)"
+	nvme resv-release "$H" -n 1 --crkey=0xabcd --rtype=1 --rrela=0 >>/tmp/resv.log 2>&1
+	expect_eq "${TR}_nvme_cli_resv_release" 0 "$?"
+	expect_eq "${TR}_nvme_cli_resv_report_released" 'rtype 0 keys 43981' "$(resv_report)"
+	nvme resv-release "$H" -n 1 --crkey=0xabcd --rrela=1 >>/tmp/resv.log 2>&1
+	expect_eq "${TR}_nvme_cli_resv_clear" 0 "$?"
+	expect_eq "${TR}_nvme_cli_resv_report_cleared" 'rtype 0 keys' "$(resv_report)"
+else
+	fail "${TR}_host_nvme_cli_visible" "no /host$NVME_CLI (9p share of the host's /)"
+fi
+
+# Controller reset under fio verify, one controller after the other: I/O
+# rides each reset out on the other path; both come back live.
+if [ -x /host/usr/bin/fio ]; then
+	fio_verify reset "$H" 3
+	sleep 2
+	echo 1 > "/sys/class/nvme/$c1/reset_controller"
+	expect_eq "${TR}_ctrl1_live_after_reset" live "$(wait_live "$c1")"
+	echo 1 > "/sys/class/nvme/$c2/reset_controller"
+	expect_eq "${TR}_ctrl2_live_after_reset" live "$(wait_live "$c2")"
+	fio_result reset "${TR}_reset_under_io"
+	expect_eq "${TR}_paths_after_reset" 2 "$(wait_npaths "$head" 2)"
+
+	# Delete the optimized controller under fio verify, then connect it
+	# again while the I/O goes on.
+	fio_verify delete "$H" 3
+	sleep 2
+	echo 1 > "/sys/class/nvme/$c1/delete_controller"
+	expect_eq "${TR}_one_path_after_delete" 1 "$(wait_npaths "$head" 1)"
+	c1=$(connect 1)
+	expect_eq "${TR}_two_paths_after_reconnect" 2 "$(wait_npaths "$head" 2)"
+	fio_result delete "${TR}_delete_under_io"
+	p1=$(path_of "$c1")
+	check "${TR}_reconnected_path_in_head" test -e "/sys/block/$head/multipath/$p1"
+	say "nvmet/$TR fio verify across resets of $c2 and $c1 and a delete" \
+		"and reconnect of port 1: $(grep -o 'err= *[0-9]*' /tmp/delete.fio | head -1)"
+fi
+
+# Connect/disconnect loop: the head is created and torn down ten times in
+# quick succession; afterwards exactly one head with both paths remains.
+heads_of_subsys() {
+	for d in /sys/block/nvme*n*; do
+		case "${d##*/}" in *c*) continue ;; esac
+		[ "$(cat "$d/device/subsysnqn" 2>/dev/null)" = "$NQN" ] && echo "${d##*/}"
+	done
+}
+i=0
+loops_ok=0
+while [ $i -lt 10 ]; do
+	echo 1 > "/sys/class/nvme/$c1/delete_controller"
+	echo 1 > "/sys/class/nvme/$c2/delete_controller"
+	c1=$(connect 1)
+	c2=$(connect 2)
+	[ -e "/sys/class/nvme/$c1" ] && [ -e "/sys/class/nvme/$c2" ] &&
+		loops_ok=$((loops_ok + 1))
+	i=$((i + 1))
+done
+expect_eq "${TR}_connect_disconnect_loop" 10 "$loops_ok"
+p1=$(path_of "$c1")
+p2=$(path_of "$c2")
+n=0
+while [ "$(heads_of_subsys | wc -l)" -ne 1 ] && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+expect_eq "${TR}_one_head_after_loop" 1 "$(heads_of_subsys | wc -l)"
+head=$(heads_of_subsys | head -1)
+H=/dev/$head
+expect_eq "${TR}_both_paths_after_loop" 2 "$(wait_npaths "$head" 2)"
+read_through "$head" 100 "$p1" "$p2"
+expect_eq "${TR}_io_after_loop" 100 $((d0 + d1))
+say "nvmet/$TR 10 connect/disconnect cycles: head $head, paths $p1 $p2"
+
 # Delayed removal: the head outlives its last path for the window, pinning
 # nvme_core; a path that returns in time keeps it, and a write issued
 # meanwhile succeeds.

@@ -34,9 +34,11 @@ expect_eq nvme_head_has_two_paths 2 "$(echo $paths | wc -w)"
 check nvme_subsystem_has_iopolicy test -f "$SUBSYS/iopolicy"
 check nvme_head_dev_node test -b /dev/$head
 check nvme_paths_hidden sh -c "! ls /dev/nvme*c*n* >/dev/null 2>&1"
-if [ -e /sys/module/libmultipath/refcnt ]; then
+if baseline; then
+	: # Unpatched kernel: no library.
+elif [ -e /sys/module/libmultipath/refcnt ]; then
 	# Modular library: nvme_core must hold a reference on it.
-	check nvme_core_uses_libmultipath test -e /sys/module/libmultipath/holders/nvme_core
+	check libmultipath_held_by_nvme_core test -e /sys/module/libmultipath/holders/nvme_core
 else
 	# Built in: the library's symbols are in the kernel image itself.
 	check libmultipath_built_in grep -q ' mpath_alloc_head$' /proc/kallsyms
@@ -71,6 +73,57 @@ expect_eq nvme_head_cdev_io_passthru ok "$(mpath-ioctl read $ng)"
 geo=$(mpath-ioctl getgeo /dev/$head | cut -d' ' -f1-4)
 expect_eq nvme_head_getgeo "heads 64 sectors 32" "$geo"
 say "head ioctls: nsid $(mpath-ioctl nsid $ng) via $ng, $(mpath-ioctl id-ctrl $ng)"
+
+# nvme-cli on the head character device: admin passthrough (Identify
+# Controller) and I/O passthrough (write, read back).
+if have_nvme_cli; then
+	vid=$(nvme id-ctrl "$ng" 2>&1 | sed -n 's/^vid *: *//p')
+	expect_eq nvme_cli_id_ctrl_ng 0x1b36 "$vid"
+	cli_rw_check nvme "$ng" "/dev/$head"
+else
+	fail nvme_host_nvme_cli_visible "no /host$NVME_CLI (9p share of the host's /)"
+fi
+
+# io_uring passthrough on the head character device: fio's io_uring_cmd
+# engine writes and verifies through /dev/ngXnY.
+if [ -x /host/usr/bin/fio ]; then
+	hostrun /usr/bin/fio --name=uring --filename="$ng" --ioengine=io_uring_cmd \
+		--cmd_type=nvme --rw=randwrite --bs=4k --size=4M --iodepth=8 \
+		--verify=crc32c --verify_fatal=1 --output=/tmp/uring.fio >/dev/null 2>&1
+	expect_eq nvme_uring_cmd_fio_exit_status 0 "$?"
+	fio_no_errors nvme_uring_cmd /tmp/uring.fio
+fi
+
+# Passthrough on a head partition: the partition must not be escaped, so
+# unprivileged passthrough through NVME_IOCTL_IO64_CMD (what nvme-cli uses)
+# is refused there with EACCES, while the namespace id and passthrough on
+# the whole disk are not restricted.  NVME_IOCTL_IO_CMD does not check for
+# partitions (nvme_user_cmd() passes no flags): as on the unpatched kernel.
+dd if=/dev/zero of=/tmp/mbr bs=512 count=1 2>/dev/null
+# One Linux partition: LBA 2048, 8192 sectors; then the boot signature.
+printf '\000\000\000\000\203\000\000\000\000\010\000\000\000\040\000\000' |
+	dd of=/tmp/mbr bs=1 seek=446 conv=notrunc 2>/dev/null
+printf '\125\252' | dd of=/tmp/mbr bs=1 seek=510 conv=notrunc 2>/dev/null
+dd if=/tmp/mbr of="/dev/$head" bs=512 count=1 oflag=direct conv=fsync 2>/dev/null
+blockdev --rereadpt "/dev/$head"
+part=/dev/${head}p1
+if wait_for "$part"; then
+	ok nvme_head_partition
+	expect_eq nvme_partition_passthru_root ok "$(mpath-ioctl read "$part")"
+	expect_eq nvme_partition_nsid_unprivileged 1 \
+		"$(MPATH_IOCTL_UID=65534 mpath-ioctl nsid "$part")"
+	expect_eq nvme_partition_passthru64_unprivileged "error 13 read64: Permission denied" \
+		"$(MPATH_IOCTL_UID=65534 mpath-ioctl read64 "$part")"
+	expect_eq nvme_partition_passthru_unprivileged ok \
+		"$(MPATH_IOCTL_UID=65534 mpath-ioctl read "$part")"
+	expect_eq nvme_whole_disk_passthru64_unprivileged ok \
+		"$(MPATH_IOCTL_UID=65534 mpath-ioctl read64 "/dev/$head")"
+else
+	fail nvme_head_partition "no $part after BLKRRPART"
+fi
+dd if=/dev/zero of="/dev/$head" bs=512 count=1 oflag=direct conv=fsync 2>/dev/null
+blockdev --rereadpt "/dev/$head"
+check nvme_head_partition_dropped wait_gone "$part"
 
 # Bad input is rejected with EINVAL and changes nothing.
 err=$(sh -c "echo bogus > $SUBSYS/iopolicy" 2>&1)
@@ -143,6 +196,18 @@ if [ -x /host/usr/bin/fio ]; then
 	set -- $paths
 	p0=$1
 	p1=$2
+
+	# Controller reset under fio verify: I/O rides it out on the other
+	# path, the controller comes back live with its path.
+	fio_verify reset "/dev/$head" 3
+	sleep 2
+	c=$(ctrl_of "$p0")
+	echo 1 > "$c/reset_controller"
+	expect_eq nvme_ctrl_live_after_reset live "$(wait_live "${c##*/}")"
+	fio_result reset nvme_reset_under_io
+	expect_eq nvme_paths_after_reset 2 "$(wait_npaths "$head" 2)"
+	ferr=$(grep -o 'err= *[0-9]*' /tmp/reset.fio | head -1)
+	say "fio verify during reset of ${c##*/}: $ferr, state $(cat "$c/state")"
 else
 	fail nvme_host_fio_visible "no /host/usr/bin/fio (9p share of the host's /)"
 fi
@@ -196,8 +261,10 @@ if [ -n "$last" ]; then
 	[ -e "/sys/block/$head" ] && state="still present"
 	say "last path removed: head $head $state"
 fi
+if [ -e /sys/module/nvme_core/refcnt ]; then
+	check nvme_modules_unload sh -c 'rmmod nvme && rmmod nvme_core'
+fi
 if [ -e /sys/module/libmultipath/refcnt ]; then
-	rmmod nvme && rmmod nvme_core
 	refs=$(cat /sys/module/libmultipath/refcnt)
 	expect_eq libmultipath_unused_after_nvme_unload 0 "$refs"
 	check libmultipath_unloads rmmod libmultipath
