@@ -144,9 +144,9 @@ fi
 echo "== kernel: libmultipath built in (LIBMULTIPATH=y), lockdep and KASAN"
 if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.config $FRAG/debug.config" \
 	step kernel-build-debug "$ROOT/dev/kernel.sh"; then
-	# no5lvl: with 5-level paging (QEMU's "-cpu max" has LA57) unpatched
-	# 7.3.4 + KASAN reports a wild-memory-access in an interrupt taken in
-	# identify_cpu() during start_kernel(), long before any driver runs.
+	# no5lvl: with 5-level paging (QEMU's "-cpu max" has LA57) a 7.3.4
+	# KASAN kernel reports a wild-memory-access in an interrupt taken in
+	# identify_cpu() during start_kernel(), before any initcall runs.
 	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop,nvmettcp no5lvl
 fi
 

@@ -75,17 +75,24 @@ path_of() {
 }
 p1=$(path_of "$c1")
 p2=$(path_of "$c2")
+# The multipath/ links appear once the paths are live (after the ANA log
+# is read), a little after the path disks.
 head=
-for d in /sys/block/nvme*n*; do
-	case "${d##*/}" in *c*) continue ;; esac
-	[ -e "$d/multipath/$p1" ] && head=${d##*/}
+n=0
+while [ -z "$head" ] && [ $n -lt 100 ]; do
+	for d in /sys/block/nvme*n*; do
+		case "${d##*/}" in *c*) continue ;; esac
+		[ -e "$d/multipath/$p1" ] && head=${d##*/}
+	done
+	[ -n "$head" ] || sleep 0.1
+	n=$((n + 1))
 done
 if [ -z "$head" ] || [ -z "$p1" ] || [ -z "$p2" ]; then
 	fail "${TR}_head_exists" "head '$head', paths '$p1' '$p2'"
 	exit 0
 fi
 ok "${TR}_head_exists"
-check "${TR}_head_has_both_paths" test -e "/sys/block/$head/multipath/$p2"
+check "${TR}_head_has_both_paths" wait_for "/sys/block/$head/multipath/$p2"
 
 # Persistent reservations through the head: register, reserve, read back,
 # release, clear; each command goes to a path chosen by the policy.
