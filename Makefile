@@ -9,7 +9,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tree export series kernel header header-check \
-	check demo checkpatch clippy layout-guard bisect clean
+	check demo soak checkpatch clippy layout-guard bisect clean
 
 help:
 	@echo "make demo          set up, build, boot under QEMU and print a report"
@@ -22,6 +22,7 @@ help:
 	@echo "make header        regenerate include/linux/multipath.h with cbindgen"
 	@echo "make header-check  verify include/linux/multipath.h is up to date"
 	@echo "make bisect        build the kernel at every patch of the series"
+	@echo "make soak          CYCLES=N (default 200) ANA flips, resets, deletes under fio verify"
 
 setup:
 	@dev/setup.sh
@@ -61,6 +62,9 @@ check:
 
 demo:
 	@dev/demo.sh
+
+soak:
+	@CYCLES=$(CYCLES) dev/soak.sh
 
 clean:
 	rm -rf out

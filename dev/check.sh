@@ -56,11 +56,6 @@ step rustfmtcheck make -C "$TREE" -s LLVM=-19 rustfmtcheck
 step series "$ROOT/dev/series.sh"
 step checkpatch "$ROOT/dev/checkpatch.sh"
 
-# Kernel reports that fail a boot: warnings, BUGs (KASAN reports start with
-# "BUG: KASAN"), lockdep and RCU splats (they start with "WARNING:"), oopses,
-# Rust panics and hung tasks.
-SPLAT='WARNING:|BUG:|Oops|Kernel panic|UBSAN:|panicked at|general protection fault|INFO: task .* blocked'
-
 # boot LABEL BUILD_DIR SCENARIOS [CMDLINE]: boot a kernel, run the guest
 # scenarios and count every guest check and every libmultipath KUnit case.
 # The results, one "scenario check ok|fail" per line, go to
@@ -132,7 +127,8 @@ if step kernel-build "$ROOT/dev/kernel.sh"; then
 	step layout-guard "$ROOT/dev/layout-guard.sh"
 	step nvme-without-multipath "$ROOT/dev/nomultipath.sh"
 	step every-patch-builds "$ROOT/dev/bisect.sh"
-	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp
+	# soakloop/soaktcp: the 10-cycle version of make soak.
+	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp,soakloop,soaktcp
 fi
 
 echo "== kernel: unpatched 7.3.4, same config (baseline)"

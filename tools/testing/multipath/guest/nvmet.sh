@@ -1,102 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# nvmet target on this machine exported on two ports with ANA, connected
-# twice over $TR (loop or tcp): a head with two paths, ANA drives failover.
-# Sourced by nvmetloop.sh and nvmettcp.sh.
-. /tests/lib.sh
-
-CFS=/sys/kernel/config/nvmet
-NQN=mpath-$TR
-HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0f01fb42-9f7f-4856-b0b3-51e60b8de349
-HOSTID=${HOSTNQN##*:}
-
-# nvme-loop is host and target in one module.
-mods="nvmet nvme-$TR"
-[ "$TR" = loop ] || mods="nvmet nvmet-$TR nvme-$TR"
-for m in $mods; do
-	modprobe "$m" || { fail "${TR}_modules" "cannot load $m"; exit 0; }
-done
-ip link set lo up 2>/dev/null
-truncate -s 64M /tmp/nvmet-$TR.img
-L=$(losetup -f)
-losetup "$L" /tmp/nvmet-$TR.img
-
-mkdir "$CFS/subsystems/$NQN"
-echo 1 > "$CFS/subsystems/$NQN/attr_allow_any_host"
-mkdir "$CFS/subsystems/$NQN/namespaces/1"
-echo -n "$L" > "$CFS/subsystems/$NQN/namespaces/1/device_path"
-echo -n 91fdba0d-f87b-4c25-b80f-db7be1418b9e > "$CFS/subsystems/$NQN/namespaces/1/device_uuid"
-echo 1 > "$CFS/subsystems/$NQN/namespaces/1/resv_enable"
-echo 1 > "$CFS/subsystems/$NQN/namespaces/1/enable"
-for p in 1 2; do
-	port=$CFS/ports/$p
-	mkdir "$port"
-	echo "$TR" > "$port/addr_trtype"
-	if [ "$TR" = tcp ]; then
-		echo ipv4 > "$port/addr_adrfam"
-		echo 127.0.0.1 > "$port/addr_traddr"
-		echo $((4419 + p)) > "$port/addr_trsvcid"
-	else
-		echo "$p" > "$port/addr_traddr"
-	fi
-	ln -s "$CFS/subsystems/$NQN" "$port/subsystems/$NQN"
-done
-echo optimized > "$CFS/ports/1/ana_groups/1/ana_state"
-echo non-optimized > "$CFS/ports/2/ana_groups/1/ana_state"
-
-# connect P: connect to port P, print the controller name (nvmeN).
-connect() {
-	if [ "$TR" = tcp ]; then
-		addr="traddr=127.0.0.1,trsvcid=$((4419 + $1))"
-	else
-		addr="traddr=$1"
-	fi
-	exec 3<>/dev/nvme-fabrics
-	echo "transport=$TR,$addr,nqn=$NQN,hostnqn=$HOSTNQN,hostid=$HOSTID" >&3
-	read -r r <&3
-	exec 3>&-
-	r=${r#instance=}
-	echo "nvme${r%%,*}"
-}
-c1=$(connect 1)
-c2=$(connect 2)
-check "${TR}_connect_two_ports" test -e "/sys/class/nvme/$c1" -a -e "/sys/class/nvme/$c2"
-
-# path_of CTRL: the path disk of the namespace behind controller CTRL.
-path_of() {
-	n=0
-	while [ $n -lt 100 ]; do
-		for d in /sys/class/nvme/$1/nvme*c*n*; do
-			[ -e "$d" ] && echo "${d##*/}" && return 0
-		done
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-p1=$(path_of "$c1")
-p2=$(path_of "$c2")
-# The multipath/ links appear once the paths are live (after the ANA log
-# is read), a little after the path disks.
-head=
-n=0
-while [ -z "$head" ] && [ $n -lt 100 ]; do
-	for d in /sys/block/nvme*n*; do
-		case "${d##*/}" in *c*) continue ;; esac
-		[ -e "$d/multipath/$p1" ] && head=${d##*/}
-	done
-	[ -n "$head" ] || sleep 0.1
-	n=$((n + 1))
-done
-if [ -z "$head" ] || [ -z "$p1" ] || [ -z "$p2" ]; then
-	fail "${TR}_head_exists" "head '$head', paths '$p1' '$p2'"
-	exit 0
-fi
-ok "${TR}_head_exists"
-check "${TR}_head_has_both_paths" wait_for "/sys/block/$head/multipath/$p2"
+# nvmet over $TR with ANA (set up by nvmet-setup.sh): reservations,
+# failover, requeueing, nvme-cli, resets, deletes, connect/disconnect loops
+# and delayed removal.  Sourced by nvmetloop.sh and nvmettcp.sh.
+. /tests/nvmet-setup.sh
 
 # Persistent reservations through the head: register, reserve, read back,
 # release, clear; each command goes to a path chosen by the policy.
-H=/dev/$head
 expect_eq "${TR}_pr_register" ok "$(mpath-ioctl pr-register $H 0x1234)"
 expect_eq "${TR}_pr_read_keys" "keys 1: 0x1234" "$(mpath-ioctl pr-read-keys $H)"
 expect_eq "${TR}_pr_reserve" ok "$(mpath-ioctl pr-reserve $H 0x1234)"
@@ -106,15 +15,6 @@ expect_eq "${TR}_pr_clear" ok "$(mpath-ioctl pr-clear $H 0x1234)"
 expect_eq "${TR}_pr_no_keys_left" "keys 0:" "$(mpath-ioctl pr-read-keys $H)"
 expect_eq "${TR}_head_cdev_ioctl_nsid" 1 "$(mpath-ioctl nsid /dev/ng${head#nvme})"
 
-# wait_ana PATH STATE: wait for the host to see an ANA state.
-wait_ana() {
-	n=0
-	while [ "$(cat /sys/block/$1/ana_state 2>/dev/null)" != "$2" ] && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	cat "/sys/block/$1/ana_state" 2>/dev/null
-}
 expect_eq "${TR}_ana_optimized_seen" optimized "$(wait_ana "$p1" optimized)"
 expect_eq "${TR}_ana_nonoptimized_seen" non-optimized "$(wait_ana "$p2" non-optimized)"
 a1=$(cat "/sys/block/$p1/ana_state")
@@ -321,9 +221,4 @@ expect_eq "${TR}_module_ref_dropped_after_window" "$ref0" "$(settle_refcnt "$ref
 say "nvmet/$TR delayed removal: head kept while pathless," \
 	"write ok after reconnect, write failed ($st) after 2 s window"
 
-for p in 1 2; do
-	rm -f "$CFS/ports/$p/subsystems/$NQN"
-	rmdir "$CFS/ports/$p"
-done
-rmdir "$CFS/subsystems/$NQN/namespaces/1" "$CFS/subsystems/$NQN"
-losetup -d "$L"
+nvmet_teardown

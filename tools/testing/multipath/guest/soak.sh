@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+# Soak: cycles of ANA flips, controller resets and controller delete plus
+# reconnect, each under a fio verify pass through the head, on nvmet over
+# $TR.  mpcycles=N on the kernel command line sets the number of cycles
+# (default 10).  Reports one MPSOAK line; the harness also fails the boot
+# on any kernel warning in the console log.  Sourced by soakloop.sh and
+# soaktcp.sh.
+P=soak_$TR
+. /tests/nvmet-setup.sh
+
+cycles=10
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	mpcycles=*) cycles=${arg#mpcycles=} ;;
+	esac
+done
+if [ ! -x /host/usr/bin/fio ]; then
+	fail "${P}_host_fio_visible" "no /host/usr/bin/fio (9p share of the host's /)"
+	nvmet_teardown
+	exit 0
+fi
+
+# Port 1 starts optimized; a flip makes the other port optimized and this
+# one inaccessible, so that every flip moves the I/O.
+echo inaccessible > "$CFS/ports/2/ana_groups/1/ana_state"
+wait_ana "$p2" inaccessible >/dev/null
+opt=1
+
+# ctrl_for_port N: the current controller connected to port N.
+ctrl_for_port() {
+	if [ "$1" = 1 ]; then echo "$c1"; else echo "$c2"; fi
+}
+
+done_cycles=0
+verify_errors=0
+io_errors=0
+fio_failures=0
+events_failed=0
+i=0
+t0=$(cut -d. -f1 /proc/uptime)
+while [ $i -lt "$cycles" ]; do
+	fio_verify soak "$H" 1
+	sleep 1
+	case $((i % 3)) in
+	0)
+		other=$((3 - opt))
+		echo optimized > "$CFS/ports/$other/ana_groups/1/ana_state"
+		echo inaccessible > "$CFS/ports/$opt/ana_groups/1/ana_state"
+		opt=$other
+		po=$p1
+		[ "$opt" = 2 ] && po=$p2
+		[ "$(wait_ana "$po" optimized)" = optimized ] ||
+			events_failed=$((events_failed + 1))
+		;;
+	1)
+		c=$(ctrl_for_port $(((i / 3) % 2 + 1)))
+		echo 1 > "/sys/class/nvme/$c/reset_controller"
+		[ "$(wait_live "$c")" = live ] || events_failed=$((events_failed + 1))
+		;;
+	2)
+		port=$(((i / 3) % 2 + 1))
+		echo 1 > "/sys/class/nvme/$(ctrl_for_port $port)/delete_controller"
+		c=$(connect $port)
+		if [ "$port" = 1 ]; then c1=$c; else c2=$c; fi
+		[ "$(wait_npaths "$head" 2)" = 2 ] || events_failed=$((events_failed + 1))
+		p1=$(path_of "$c1")
+		p2=$(path_of "$c2")
+		;;
+	esac
+	wait "$fiopid" || fio_failures=$((fio_failures + 1))
+	n=$(grep -ciE 'verify:|bad magic|verify failed|mismatch' /tmp/soak.fio)
+	verify_errors=$((verify_errors + n))
+	grep -qE 'err= *[1-9]' /tmp/soak.fio && io_errors=$((io_errors + 1))
+	done_cycles=$((done_cycles + 1))
+	i=$((i + 1))
+done
+secs=$(($(cut -d. -f1 /proc/uptime) - t0))
+warnings=$(dmesg | grep -cE 'WARNING:|BUG:|Oops|panicked at|INFO: task .* blocked')
+echo "MPSOAK $TR cycles=$done_cycles verify_errors=$verify_errors" \
+	"io_errors=$io_errors fio_failures=$fio_failures events_failed=$events_failed" \
+	"kernel_warnings=$warnings seconds=$secs"
+expect_eq "${P}_cycles_done" "$cycles" "$done_cycles"
+expect_eq "${P}_verify_errors" 0 "$verify_errors"
+expect_eq "${P}_io_errors" 0 "$io_errors"
+expect_eq "${P}_fio_failures" 0 "$fio_failures"
+expect_eq "${P}_events_completed" 0 "$events_failed"
+expect_eq "${P}_kernel_warnings" 0 "$warnings"
+say "soak/$TR: $done_cycles cycles (ANA flip, reset, delete+reconnect) in $secs s," \
+	"verify errors $verify_errors, I/O errors $io_errors, kernel warnings $warnings"
+nvmet_teardown
