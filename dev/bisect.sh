@@ -3,11 +3,16 @@
 # Build the test kernel at every patch of the series (in a separate work
 # tree and build directory, so the main build stays incremental), and check
 # at every patch that include/linux/multipath.h matches the Rust sources.
+#
+# It starts with the unpatched base: that build, with the test config
+# minus the symbols the series adds, is installed into $BASELINE_BUILD
+# (bzImage and modules) as the baseline kernel of make check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 WT=$CACHE/bisect-tree
 BB=$CACHE/build-bisect
+BASELINE_BUILD=${BASELINE_BUILD:-$CACHE/build-baseline}
 LLVM=${LLVM--19}
 [ -f "$BUILD/.config" ] || die "no $BUILD/.config; run 'make kernel' first"
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
@@ -17,11 +22,14 @@ if [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
 	git -C "$TREE" worktree add -q --detach "$WT" pristine
 fi
 mkdir -p "$BB"
+# A failed run must not leave an older baseline kernel behind.
+rm -rf "$BASELINE_BUILD"
 MK=(make -C "$WT" O="$BB" -j"$(($(nproc) + 1))" -s)
 [ -n "$LLVM" ] && MK+=(LLVM="$LLVM" CC="ccache clang$LLVM")
 
-n=0
-for c in $(git -C "$TREE" rev-list --reverse pristine.."$WORK_BRANCH"); do
+n=-1
+for c in $(git -C "$TREE" rev-parse pristine) \
+	$(git -C "$TREE" rev-list --reverse pristine.."$WORK_BRANCH"); do
 	n=$((n + 1))
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	git -C "$WT" checkout -q --detach "$c"
@@ -34,6 +42,16 @@ for c in $(git -C "$TREE" rev-list --reverse pristine.."$WORK_BRANCH"); do
 	"${MK[@]}" olddefconfig >/dev/null
 	start=$SECONDS
 	"${MK[@]}" bzImage modules || die "patch $n ($subject) does not build"
+	if [ "$n" = 0 ]; then
+		grep -q '^CONFIG_NVME_MULTIPATH=y' "$BB/.config" ||
+			die "the unpatched kernel's config lost NVME_MULTIPATH"
+		mkdir -p "$BASELINE_BUILD/arch/x86/boot"
+		cp "$BB/.config" "$BASELINE_BUILD/.config"
+		cp "$BB/arch/x86/boot/bzImage" "$BASELINE_BUILD/arch/x86/boot/"
+		"${MK[@]}" INSTALL_MOD_PATH="$BASELINE_BUILD/mods" modules_install >/dev/null
+		log "unpatched base builds in $((SECONDS - start)) s; installed into $BASELINE_BUILD"
+		continue
+	fi
 	built=""
 	[ -f "$BB/lib/multipath/libmultipath.ko" ] && built=" (libmultipath.ko built)"
 	log "patch $n builds in $((SECONDS - start)) s$built: $subject"

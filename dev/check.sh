@@ -129,12 +129,15 @@ if step kernel-build "$ROOT/dev/kernel.sh"; then
 	step every-patch-builds "$ROOT/dev/bisect.sh"
 	# soakloop/soaktcp: the 10-cycle version of make soak.
 	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp,soakloop,soaktcp
-fi
-
-echo "== kernel: unpatched 7.3.4, same config (baseline)"
-if step kernel-build-baseline "$ROOT/dev/baseline.sh"; then
-	boot baseline "$CACHE/build-baseline" qemunvme,nvmetloop,nvmettcp mpkernel=baseline
-	parity modular baseline
+	# The unpatched base, built first by every-patch-builds from the same
+	# config (minus the series' symbols).
+	echo "== kernel: unpatched 7.3.4, same config (baseline)"
+	if [ -f "$CACHE/build-baseline/arch/x86/boot/bzImage" ]; then
+		boot baseline "$CACHE/build-baseline" qemunvme,nvmetloop,nvmettcp mpkernel=baseline
+		parity modular baseline
+	else
+		failt "baseline kernel" "no unpatched kernel in $CACHE/build-baseline (see every-patch-builds)"
+	fi
 fi
 
 echo "== kernel: libmultipath built in (LIBMULTIPATH=y), lockdep and KASAN"
