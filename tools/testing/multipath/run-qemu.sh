@@ -44,6 +44,7 @@ truncate -s 64M "$work/ns1.img"
 # nobody cared", shared by pcie_bwnotif_irq and nvme_irq) and disabled,
 # which hung a controller's re-probe after a PCI rescan.  The tests remove
 # and rescan devices through sysfs and need no native hotplug.
+cmdline="console=ttyS0 panic=-1 oops=panic loglevel=4 pcie_ports=compat"
 rc=0
 timeout --kill-after=10 "$timeout" "$QEMU" \
 	-accel tcg -cpu max -machine q35 -smp 2 -m 1G -nographic -no-reboot \
@@ -52,7 +53,7 @@ timeout --kill-after=10 "$timeout" "$QEMU" \
 	-numa node,nodeid=0,cpus=0,memdev=m0 \
 	-numa node,nodeid=1,cpus=1,memdev=m1 \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 pcie_ports=compat mtest=$tests $append" \
+	-append "$cmdline mtest=$tests $append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-drive "file=$work/ns1.img,if=none,id=nvm1,format=raw" \
 	-device nvme-subsys,id=subsys0,nqn=mpath-test \
