@@ -6,7 +6,8 @@
 #
 # It starts with the unpatched base: that build, with the test config
 # minus the symbols the series adds, is installed into $BASELINE_BUILD
-# (bzImage and modules) as the baseline kernel of make check.
+# (bzImage and modules) as the baseline kernel of make check and make
+# bench.  BASELINE_ONLY=1 stops after that.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -50,6 +51,7 @@ for c in $(git -C "$TREE" rev-parse pristine) \
 		cp "$BB/arch/x86/boot/bzImage" "$BASELINE_BUILD/arch/x86/boot/"
 		"${MK[@]}" INSTALL_MOD_PATH="$BASELINE_BUILD/mods" modules_install >/dev/null
 		log "unpatched base builds in $((SECONDS - start)) s; installed into $BASELINE_BUILD"
+		[ -z "${BASELINE_ONLY:-}" ] || exit 0
 		continue
 	fi
 	built=""

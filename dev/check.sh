@@ -91,14 +91,25 @@ boot() {
 		[ "$nk" -gt 0 ] || failt "$label kunit" "no libmultipath KUnit results in the guest log"
 		;;
 	esac
-	grep -q '^MPTEST done' "$log_file.clean" ||
+	if ! grep -q '^MPTEST done' "$log_file.clean"; then
 		failt "$label qemu" "guest did not finish (see out/check/$label-console.log)"
+		# The checkout of a CI run is gone afterwards: put the guest's
+		# last words (its watchdog dump, if it got that far) in the output.
+		echo "  -- end of $label-console.log:"
+		if grep -q '^MPTEST watchdog' "$log_file.clean"; then
+			sed -n '/^MPTEST watchdog/,$p' "$log_file.clean" | head -300
+		else
+			tail -n 60 "$log_file.clean"
+		fi | sed 's/^/  | /'
+	fi
 	local splat
 	splat=$(grep -aE "$SPLAT" "$log_file.clean" | head -3)
 	if [ -z "$splat" ]; then
 		pass "$label kernel log: no warning, BUG, lockdep, KASAN or panic report"
 	else
 		failt "$label kernel log: no warning, BUG, lockdep, KASAN or panic report" "$splat"
+		echo "  -- first report in $label-console.log:"
+		grep -aE -m1 -B2 -A60 "$SPLAT" "$log_file.clean" | sed 's/^/  | /'
 	fi
 }
 

@@ -420,3 +420,94 @@ mod tests {
         Ok(())
     }
 }
+
+/// Measurements for `make bench`, not tests of behaviour: the in-kernel
+/// cost of one path selection and the memory of a head, printed to the
+/// kernel log as `libmultipath_bench:` lines.  The only assertions are
+/// that every selection found a path and that the head fits its
+/// allocation; no timing is checked.
+#[::kernel::prelude::kunit_tests(libmultipath_bench)]
+mod bench {
+    use super::find;
+    use crate::{
+        abi::{
+            self,
+            mpath_device,
+            mpath_head,
+            MPATH_IOPOLICY_NUMA as NUMA,
+            MPATH_IOPOLICY_QD as QD,
+            MPATH_IOPOLICY_RR as RR,
+            MPATH_STATE_OPTIMIZED as OPT, //
+        },
+        fake::{
+            FakeHead,
+            FakePath, //
+        },
+        head::Head,
+    };
+    use kernel::{
+        bindings,
+        prelude::*,
+        time::{
+            Instant,
+            Monotonic, //
+        },
+    };
+
+    /// Selections timed per policy and path count.
+    const ROUNDS: u32 = 10_000;
+
+    #[test]
+    fn selection_cost() -> Result {
+        let mut h = FakeHead::new(NUMA)?;
+        // SAFETY: The fake head stays live until `h` is dropped, after the
+        // last use of `head`.
+        let head = unsafe { Head::from_raw(h.raw) }.ok_or(EINVAL)?;
+        let mut paths: KVec<KBox<FakePath>> = KVec::new();
+        for n in [2usize, 8, 64] {
+            while paths.len() < n {
+                paths.push(FakePath::new(OPT, -1)?, GFP_KERNEL)?;
+                if let Some(p) = paths.last_mut() {
+                    h.add(p);
+                }
+            }
+            for (name, policy) in [("numa", NUMA), ("round-robin", RR), ("queue-depth", QD)] {
+                h.set_policy(policy);
+                // SAFETY: The head is live.
+                unsafe { abi::mpath_clear_paths(h.raw) };
+                let mut found = 0u32;
+                let start = Instant::<Monotonic>::now();
+                for _ in 0..ROUNDS {
+                    let guard = head.srcu_read();
+                    if find(&guard).is_some() {
+                        found += 1;
+                    }
+                }
+                let ns = start.elapsed().as_nanos() / i64::from(ROUNDS);
+                assert_eq!(found, ROUNDS);
+                pr_info!("libmultipath_bench: select policy={name} paths={n} ns={ns}\n");
+            }
+        }
+        for p in paths.iter_mut() {
+            h.delete(p);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn head_memory() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        // SAFETY: The head is live.
+        let slots = unsafe { (*h.raw).nr_current_paths } as usize;
+        let bytes = size_of::<mpath_head>() + slots * size_of::<*mut mpath_device>();
+        // SAFETY: A head is one kmalloc allocation.
+        let alloc = unsafe { bindings::ksize(h.raw.cast()) };
+        pr_info!(
+            "libmultipath_bench: head sizeof={} slots={slots} max_numnodes={} bytes={bytes} kmalloc={alloc}\n",
+            size_of::<mpath_head>(),
+            bindings::MAX_NUMNODES
+        );
+        assert!(alloc >= bytes);
+        Ok(())
+    }
+}

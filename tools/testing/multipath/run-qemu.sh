@@ -7,13 +7,20 @@
 #
 # Usage: run-qemu.sh -k bzImage -i initrd.gz -t kunit,qemunvme,scsidebug
 #                    -l console.log [-T timeout_s] [-a "extra cmdline"]
+#                    [-m test|wall|icount]
 #
-# Topology: q35 with two NUMA nodes; one nvme-subsys with two controllers
-# (same serial) on hot-pluggable root ports sharing one namespace.
+# Machine (-m):
+#   test    (default) q35, two vCPUs in two NUMA nodes; one nvme-subsys
+#           with two controllers (same serial) on hot-pluggable root ports
+#           sharing one namespace.
+#   wall    the same without the NVMe devices (make bench).
+#   icount  one vCPU, one node, no NVMe devices, -icount shift=0,sleep=off:
+#           guest time counts guest instructions (make bench's
+#           deterministic mode).
 set -euo pipefail
 
-kernel= initrd= tests= log= timeout=300 append=
-while getopts k:i:t:l:T:a: opt; do
+kernel= initrd= tests= log= timeout=300 append= machine=test
+while getopts k:i:t:l:T:a:m: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -21,11 +28,13 @@ while getopts k:i:t:l:T:a: opt; do
 	l) log=$OPTARG ;;
 	T) timeout=$OPTARG ;;
 	a) append=$OPTARG ;;
+	m) machine=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 [ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$tests" ] && [ -n "$log" ] || {
-	echo "usage: $0 -k bzImage -i initrd -t tests -l log [-T timeout] [-a append]" >&2
+	echo "usage: $0 -k bzImage -i initrd -t tests -l log [-T timeout] [-a append]" \
+		"[-m test|wall|icount]" >&2
 	exit 2
 }
 QEMU=${QEMU:-qemu-system-x86_64}
@@ -37,6 +46,24 @@ command -v "$QEMU" >/dev/null || {
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 truncate -s 64M "$work/ns1.img"
+two_nodes=(-smp 2
+	-object memory-backend-ram,id=m0,size=512M
+	-object memory-backend-ram,id=m1,size=512M
+	-numa node,nodeid=0,cpus=0,memdev=m0
+	-numa node,nodeid=1,cpus=1,memdev=m1)
+nvme_devs=(-drive "file=$work/ns1.img,if=none,id=nvm1,format=raw"
+	-device nvme-subsys,id=subsys0,nqn=mpath-test
+	-device pcie-root-port,id=rp1,chassis=1,slot=1
+	-device pcie-root-port,id=rp2,chassis=2,slot=2
+	-device nvme,id=ctrl0,serial=MPATH0001,subsys=subsys0,bus=rp1
+	-device nvme,id=ctrl1,serial=MPATH0001,subsys=subsys0,bus=rp2
+	-device nvme-ns,drive=nvm1,nsid=1,shared=on,bus=ctrl0)
+case $machine in
+test) machine_args=("${two_nodes[@]}" "${nvme_devs[@]}") ;;
+wall) machine_args=("${two_nodes[@]}") ;;
+icount) machine_args=(-smp 1 -icount shift=0,sleep=off) ;;
+*) echo "$0: unknown machine '$machine' (test, wall or icount)" >&2; exit 2 ;;
+esac
 
 # pcie_ports=compat: without the PCIe port services the root ports'
 # bandwidth-notification interrupt does not share the NVMe controllers'
@@ -45,23 +72,17 @@ truncate -s 64M "$work/ns1.img"
 # which hung a controller's re-probe after a PCI rescan.  The tests remove
 # and rescan devices through sysfs and need no native hotplug.
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=4 pcie_ports=compat"
+# The guest dumps its blocked tasks shortly before the timeout (init);
+# not under icount, where guest time does not follow the host's.
+watchdog=$((timeout > 120 ? timeout - 60 : timeout / 2))
+[ "$machine" = icount ] || append="mpwatchdog=$watchdog $append"
 rc=0
 timeout --kill-after=10 "$timeout" "$QEMU" \
-	-accel tcg -cpu max -machine q35 -smp 2 -m 1G -nographic -no-reboot \
-	-object memory-backend-ram,id=m0,size=512M \
-	-object memory-backend-ram,id=m1,size=512M \
-	-numa node,nodeid=0,cpus=0,memdev=m0 \
-	-numa node,nodeid=1,cpus=1,memdev=m1 \
+	-accel tcg -cpu max -machine q35 -m 1G -nographic -no-reboot \
+	"${machine_args[@]}" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "$cmdline mtest=$tests $append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	-drive "file=$work/ns1.img,if=none,id=nvm1,format=raw" \
-	-device nvme-subsys,id=subsys0,nqn=mpath-test \
-	-device pcie-root-port,id=rp1,chassis=1,slot=1 \
-	-device pcie-root-port,id=rp2,chassis=2,slot=2 \
-	-device nvme,id=ctrl0,serial=MPATH0001,subsys=subsys0,bus=rp1 \
-	-device nvme,id=ctrl1,serial=MPATH0001,subsys=subsys0,bus=rp2 \
-	-device nvme-ns,drive=nvm1,nsid=1,shared=on,bus=ctrl0 \
 	</dev/null >"$log" 2>&1 || rc=$?
 
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then

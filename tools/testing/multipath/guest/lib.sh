@@ -157,3 +157,23 @@ cli_rw_check() {
 		iflag=direct 2>/dev/null
 	check "$1_nvme_cli_write_seen_by_head_bdev" cmp -s /tmp/cli.in /tmp/cli.bdev
 }
+
+# The host NQN and host ID of every fabrics connection of the tests.
+HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0f01fb42-9f7f-4856-b0b3-51e60b8de349
+HOSTID=${HOSTNQN##*:}
+
+# connect P: connect to port P of subsystem $NQN over $TR (loop: port P,
+# tcp: 127.0.0.1:4419+P) and print the new controller's name (nvmeN).
+connect() {
+	if [ "$TR" = tcp ]; then
+		addr="traddr=127.0.0.1,trsvcid=$((4419 + $1))"
+	else
+		addr="traddr=$1"
+	fi
+	exec 3<>/dev/nvme-fabrics
+	echo "transport=$TR,$addr,nqn=$NQN,hostnqn=$HOSTNQN,hostid=$HOSTID" >&3
+	read -r r <&3
+	exec 3>&-
+	r=${r#instance=}
+	echo "nvme${r%%,*}"
+}

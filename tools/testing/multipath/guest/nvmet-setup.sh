@@ -9,8 +9,6 @@ P=${P:-$TR}
 
 CFS=/sys/kernel/config/nvmet
 NQN=mpath-$TR
-HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0f01fb42-9f7f-4856-b0b3-51e60b8de349
-HOSTID=${HOSTNQN##*:}
 
 # nvme-loop is host and target in one module.
 mods="nvmet nvme-$TR"
@@ -46,20 +44,6 @@ done
 echo optimized > "$CFS/ports/1/ana_groups/1/ana_state"
 echo non-optimized > "$CFS/ports/2/ana_groups/1/ana_state"
 
-# connect P: connect to port P, print the controller name (nvmeN).
-connect() {
-	if [ "$TR" = tcp ]; then
-		addr="traddr=127.0.0.1,trsvcid=$((4419 + $1))"
-	else
-		addr="traddr=$1"
-	fi
-	exec 3<>/dev/nvme-fabrics
-	echo "transport=$TR,$addr,nqn=$NQN,hostnqn=$HOSTNQN,hostid=$HOSTID" >&3
-	read -r r <&3
-	exec 3>&-
-	r=${r#instance=}
-	echo "nvme${r%%,*}"
-}
 c1=$(connect 1)
 c2=$(connect 2)
 check "${P}_connect_two_ports" test -e "/sys/class/nvme/$c1" -a -e "/sys/class/nvme/$c2"
