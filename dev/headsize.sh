@@ -36,7 +36,7 @@ sizes() {
 	mkdir -p "$out"
 	"${MK[@]}" -C "$tree" O="$build" M="$SRC" MO="$out" \
 		HAVE_LIBMULTIPATH="$mp" sizes.s
-	sed -n 's/.*->\([A-Z_]*\) \([0-9]*\) .*/\1 \2/p' "$out/sizes.s" |
+	sed -n 's/.*->\([A-Z_]*\) \$\{0,1\}\([0-9]*\) .*/\1 \2/p' "$out/sizes.s" |
 		while read -r name value; do
 			echo "$config $([ "$mp" = y ] && echo patched || echo baseline) $name $value"
 		done
