@@ -61,12 +61,14 @@ step checkpatch "$ROOT/dev/checkpatch.sh"
 # The results, one "scenario check ok|fail" per line, go to
 # out/check/LABEL-results.txt for the baseline comparison.
 boot() {
-	local label=$1 build=$2 tests=$3 append=${4:-}
+	local label=$1 build=$2 tests=$3 append=${4:-} timeout=900
+	# KASAN and lockdep make the debug kernel about twice as slow.
+	[ "$label" = debug ] && timeout=1500
 	local log_file=$RESULTS/$label-console.log
 	printf '[%4ds] %s: QEMU boot running %s ...\n' $((SECONDS - t0)) "$label" "$tests"
 	"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$build/mods" "$RESULTS/$label-initrd.gz"
 	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$build/arch/x86/boot/bzImage" \
-		-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T 900 -a "$append"
+		-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T "$timeout" -a "$append"
 	tr -d '\r' < "$log_file" > "$log_file.clean"
 	local scenario=none
 	: > "$RESULTS/$label-results.txt"

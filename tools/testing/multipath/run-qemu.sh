@@ -65,12 +65,11 @@ icount) machine_args=(-smp 1 -icount shift=0,sleep=off) ;;
 *) echo "$0: unknown machine '$machine' (test, wall or icount)" >&2; exit 2 ;;
 esac
 
-# pcie_ports=compat: without the PCIe port services the root ports'
-# bandwidth-notification interrupt does not share the NVMe controllers'
-# INTx line; under TCG that line was sometimes declared stuck ("irq N:
-# nobody cared", shared by pcie_bwnotif_irq and nvme_irq) and disabled,
-# which hung a controller's re-probe after a PCI rescan.  The tests remove
-# and rescan devices through sysfs and need no native hotplug.
+# pcie_ports=compat: no PCIe port services; the tests remove and rescan
+# devices through sysfs and need no native hotplug, and the root ports'
+# bandwidth-notification interrupt once shared a line declared stuck
+# ("irq N: nobody cared") with the NVMe controllers, before the test config
+# had MSI.
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=4 pcie_ports=compat"
 # The guest dumps its blocked tasks shortly before the timeout (init);
 # not under icount, where guest time does not follow the host's.
