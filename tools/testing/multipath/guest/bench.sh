@@ -70,22 +70,21 @@ disconnect_all() {
 
 # run TARGET DEV: the fio matrix on DEV.
 run() {
-	for rw in randread randwrite; do
-		for qd in 1 32; do
-			for jobs in 1 2; do
-				hostrun /usr/bin/fio --name=bench --filename="$2" --direct=1 \
-					--ioengine=io_uring --rw=$rw --bs=4k --iodepth=$qd \
-					--numjobs=$jobs --group_reporting --thread \
-					--norandommap --randrepeat=0 --time_based \
-					--ramp_time=1 --runtime="$runtime" \
-					--output-format=json --output=/tmp/bench.json >/dev/null 2>&1
-				if [ $? -ne 0 ]; then
-					fail "bench_fio_$1_${rw}_${qd}_$jobs" "fio failed on $2"
-					continue
-				fi
-				echo "MPBENCH fio $1 $rw $qd $jobs $(tr -d '\n\t' < /tmp/bench.json)"
-			done
-		done
+	for w in randread,1,1 randread,1,2 randread,32,1 randread,32,2 \
+		randwrite,1,1 randwrite,1,2 randwrite,32,1 randwrite,32,2; do
+		IFS=, read -r rw qd jobs <<-EOF
+		$w
+		EOF
+		if ! hostrun /usr/bin/fio --name=bench --filename="$2" --direct=1 \
+			--ioengine=io_uring --rw="$rw" --bs=4k --iodepth="$qd" \
+			--numjobs="$jobs" --group_reporting --thread \
+			--norandommap --randrepeat=0 --time_based \
+			--ramp_time=1 --runtime="$runtime" \
+			--output-format=json --output=/tmp/bench.json >/dev/null 2>&1; then
+			fail "bench_fio_$1_${rw}_${qd}_$jobs" "fio failed on $2"
+			continue
+		fi
+		echo "MPBENCH fio $1 $rw $qd $jobs $(tr -d '\n\t' < /tmp/bench.json)"
 	done
 }
 
