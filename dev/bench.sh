@@ -14,8 +14,8 @@
 #
 # Modes: "icount" (one vCPU, -icount shift=0,sleep=off: guest time counts
 # instructions, deterministic) and "wall" (two vCPUs, multi-threaded TCG,
-# host wall clock).  Each repetition boots baseline and patched in turn,
-# alternating which goes first.
+# host wall clock), one after the other.  Each repetition boots baseline
+# and patched in turn, alternating which goes first.
 #
 # Settings (environment): REPS (default 5), RUNTIME (seconds per fio run
 # in wall mode, default 3), ICOUNT_RUNTIME (guest seconds per fio run in
@@ -56,9 +56,13 @@ if [ ! -f "$BASELINE/arch/x86/boot/bzImage" ]; then
 	BASELINE_ONLY=1 "$ROOT/dev/bisect.sh" > "$OUT/baseline-build.log" 2>&1 ||
 		die "baseline build failed, see $OUT/baseline-build.log"
 fi
+# The run keeps its own copies of both kernels: a make check running
+# meanwhile rebuilds the baseline, and the results stay reproducible.
 for k in baseline patched; do
 	b=$BUILD
 	[ $k = baseline ] && b=$BASELINE
+	cp "$b/arch/x86/boot/bzImage" "$OUT/$k-bzImage"
+	cp "$b/.config" "$OUT/$k.config"
 	"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$b/mods" "$OUT/$k-initrd.gz"
 done
 
@@ -70,20 +74,18 @@ log "head size on a distro-like config (x86_64_defconfig + NUMA, NODES_SHIFT=10)
 # guests run slower than real time.
 timeout=$((600 + 4 * 8 * (RUNTIME + 1) * 8))
 start=$SECONDS
-for rep in $(seq 1 "$REPS"); do
-	order="baseline patched"
-	[ $((rep % 2)) = 0 ] && order="patched baseline"
-	for mode in $MODES; do
+for mode in $MODES; do
+	for rep in $(seq 1 "$REPS"); do
+		order="baseline patched"
+		[ $((rep % 2)) = 0 ] && order="patched baseline"
 		for k in $order; do
-			b=$BUILD
-			[ $k = baseline ] && b=$BASELINE
 			append="mpbench=$RUNTIME"
 			[ "$mode" = icount ] && append="mpbench=$ICOUNT_RUNTIME"
 			[ $k = baseline ] && append="$append mpkernel=baseline"
 			t=$SECONDS
 			rc=0
 			"$ROOT/tools/testing/multipath/run-qemu.sh" -m "$mode" \
-				-k "$b/arch/x86/boot/bzImage" -i "$OUT/$k-initrd.gz" -t bench \
+				-k "$OUT/$k-bzImage" -i "$OUT/$k-initrd.gz" -t bench \
 				-l "$OUT/$mode-$k-$rep.log" -T "$timeout" -a "$append" || rc=$?
 			log "rep $rep/$REPS $mode $k: $((SECONDS - t)) s (exit $rc)"
 			[ $rc = 0 ] || log "  failed: $(grep -a '^MPTEST fail' "$OUT/$mode-$k-$rep.log" | head -3)"
