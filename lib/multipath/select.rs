@@ -174,10 +174,11 @@ where
     };
 
     // One pass over the list: entries after `old` come first in round-robin
-    // order, then the entries before it.
+    // order, then the entries before it.  The first optimized entry after
+    // `old` wins outright, so the pass ends there.
     let mut old_info: Option<PathInfo> = None;
     let mut count = 0usize;
-    let (mut opt_after, mut opt_before): (Option<Id>, Option<Id>) = (None, None);
+    let mut opt_before: Option<Id> = None;
     let (mut nonopt_after, mut nonopt_before): (Option<Id>, Option<Id>) = (None, None);
     for (id, path) in paths {
         count = count.saturating_add(1);
@@ -190,9 +191,7 @@ where
         }
         let after = old_info.is_some();
         match (path.access, after) {
-            (Access::Optimized, true) => {
-                opt_after.get_or_insert(id);
-            }
+            (Access::Optimized, true) => return Some(Choice { id, cache: true }),
             (Access::Optimized, false) => {
                 opt_before.get_or_insert(id);
             }
@@ -219,7 +218,7 @@ where
         });
     }
 
-    if let Some(id) = opt_after.or(opt_before) {
+    if let Some(id) = opt_before {
         return Some(Choice { id, cache: true });
     }
     // The last non-optimized path in round-robin order.
