@@ -24,6 +24,10 @@
 # ramp.
 # Output: out/bench/<UTC stamp>/ with the console logs, results.json,
 # results.csv, chart.png and table.md; out/bench/latest points at it.
+# BENCH_DIR=out/bench/<stamp> adds runs to an earlier run's directory, with
+# that run's kernels (e.g. MODES=icount while the machine is busy, which
+# does not change icount results, then MODES=wall on a quiet machine); the
+# report covers every run in it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,33 +46,44 @@ for m in $MODES; do
 done
 [ -x /usr/bin/fio ] || die "fio is needed on the host (the guest runs it over 9p): apt-get install fio"
 
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-OUT=$ROOT/out/bench/$stamp
-mkdir -p "$OUT"
-ln -sfn "$stamp" "$ROOT/out/bench/latest"
 BASELINE=$CACHE/build-baseline
 
-log "patched kernel: $BUILD (incremental build)"
-"$ROOT/dev/kernel.sh" > "$OUT/kernel-build.log" 2>&1 ||
-	die "kernel build failed, see $OUT/kernel-build.log"
-if [ ! -f "$BASELINE/arch/x86/boot/bzImage" ]; then
-	log "unpatched kernel: building into $BASELINE"
-	BASELINE_ONLY=1 "$ROOT/dev/bisect.sh" > "$OUT/baseline-build.log" 2>&1 ||
-		die "baseline build failed, see $OUT/baseline-build.log"
-fi
-# The run keeps its own copies of both kernels: a make check running
-# meanwhile rebuilds the baseline, and the results stay reproducible.
-for k in baseline patched; do
-	b=$BUILD
-	[ $k = baseline ] && b=$BASELINE
-	cp "$b/arch/x86/boot/bzImage" "$OUT/$k-bzImage"
-	cp "$b/.config" "$OUT/$k.config"
-	"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$b/mods" "$OUT/$k-initrd.gz"
-done
+# prepare_kernels: build both kernels if needed, keep copies of them and
+# their initramfs in $OUT (a make check running meanwhile rebuilds the
+# baseline, and the results stay reproducible), compile the head sizes.
+prepare_kernels() {
+	log "patched kernel: $BUILD (incremental build)"
+	"$ROOT/dev/kernel.sh" > "$OUT/kernel-build.log" 2>&1 ||
+		die "kernel build failed, see $OUT/kernel-build.log"
+	if [ ! -f "$BASELINE/arch/x86/boot/bzImage" ]; then
+		log "unpatched kernel: building into $BASELINE"
+		BASELINE_ONLY=1 "$ROOT/dev/bisect.sh" > "$OUT/baseline-build.log" 2>&1 ||
+			die "baseline build failed, see $OUT/baseline-build.log"
+	fi
+	for k in baseline patched; do
+		b=$BUILD
+		[ $k = baseline ] && b=$BASELINE
+		cp "$b/arch/x86/boot/bzImage" "$OUT/$k-bzImage"
+		cp "$b/.config" "$OUT/$k.config"
+		"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$b/mods" "$OUT/$k-initrd.gz"
+	done
+	log "head size on a distro-like config (x86_64_defconfig + NUMA, NODES_SHIFT=10)"
+	"$ROOT/dev/headsize.sh" > "$OUT/headsize.txt" 2> "$OUT/headsize.log" ||
+		log "headsize failed, see $OUT/headsize.log"
+}
 
-log "head size on a distro-like config (x86_64_defconfig + NUMA, NODES_SHIFT=10)"
-"$ROOT/dev/headsize.sh" > "$OUT/headsize.txt" 2> "$OUT/headsize.log" ||
-	log "headsize failed, see $OUT/headsize.log"
+if [ -n "${BENCH_DIR:-}" ]; then
+	OUT=$(cd "$BENCH_DIR" && pwd) || die "BENCH_DIR=$BENCH_DIR does not exist"
+	[ -f "$OUT/patched-bzImage" ] && [ -f "$OUT/baseline-bzImage" ] ||
+		die "BENCH_DIR=$BENCH_DIR has no kernels of an earlier make bench"
+	log "adding runs to $OUT, with its kernels"
+else
+	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+	OUT=$ROOT/out/bench/$stamp
+	mkdir -p "$OUT"
+	ln -sfn "$stamp" "$ROOT/out/bench/latest"
+	prepare_kernels
+fi
 
 # 4 targets x 8 fio runs of RUNTIME + 1 s ramp, plus start-up; icount
 # guests run slower than real time.
@@ -93,5 +108,6 @@ for mode in $MODES; do
 	done
 done
 log "all runs: $((SECONDS - start)) s"
-python3 "$ROOT/dev/benchreport.py" "$OUT" \
-	--command "make bench REPS=$REPS RUNTIME=$RUNTIME ICOUNT_RUNTIME=$ICOUNT_RUNTIME MODES='$MODES'"
+echo "make bench REPS=$REPS RUNTIME=$RUNTIME ICOUNT_RUNTIME=$ICOUNT_RUNTIME MODES='$MODES'" \
+	"${BENCH_DIR:+BENCH_DIR=$BENCH_DIR}" >> "$OUT/commands"
+python3 "$ROOT/dev/benchreport.py" "$OUT" --command "$(paste -sd';' "$OUT/commands")"
