@@ -170,17 +170,21 @@ def markdown(rows, sel, head, sizes, meta, failures):
     out.append("")
     out.append("Summary (geometric mean over the 8 workloads of the median IOPS ratios):")
     out.append("")
+    out.append("Spread: (max - min) / median of the IOPS over the repetitions, median / "
+               "maximum over the 8 workloads.")
+    out.append("")
     out.append("| mode | target | patched/baseline | head/no-mp baseline | head/no-mp patched "
-               "| max spread baseline | max spread patched |")
+               "| spread baseline | spread patched |")
     out.append("|---|---|---|---|---|---|---|")
     for mode in ("icount", "wall"):
         for target in TARGETS:
             rs = [r for r in rows if r["mode"] == mode and r["target"] == target]
             if not rs:
                 continue
-            sp = {k: max((r[k]["iops"]["spread_pct"] for r in rs if r[k]["iops"]), default=None)
-                  for k in KERNELS}
-            spread = {k: "-" if v is None else f"{v:.1f}%" for k, v in sp.items()}
+            spread = {}
+            for k in KERNELS:
+                sp = [r[k]["iops"]["spread_pct"] for r in rs if r[k]["iops"]]
+                spread[k] = (f"{statistics.median(sp):.1f}% / {max(sp):.1f}%" if sp else "-")
             pb = geomean([r["patched_over_baseline"] for r in rs])
             hb = geomean([r["head_over_nomp_baseline"] for r in rs])
             hp = geomean([r["head_over_nomp_patched"] for r in rs])
