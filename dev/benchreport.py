@@ -341,12 +341,15 @@ def chart(rows, path, title):
     pw = len(wl) * (len(TARGETS) * bar + gap) + gap
     cv = Canvas(left + pw + 20, top + len(modes) * (ph + 60) + 30)
     cv.text(10, 10, title, scale=2)
-    vals = [r["patched_over_baseline"] for r in rows if r["patched_over_baseline"]]
-    lo = min(0.95, math.floor((min(vals, default=1.0) - 0.02) * 20) / 20)
-    hi = max(1.05, math.ceil((max(vals, default=1.0) + 0.02) * 20) / 20)
-    step = 0.05 if hi - lo <= 0.5 else 0.25
-    ticks = [round(lo + i * step, 2) for i in range(int(round((hi - lo) / step)) + 1)]
     for i, mode in enumerate(modes):
+        # Each mode on its own scale, around 1.0.
+        vals = [r["patched_over_baseline"] for r in rows
+                if r["mode"] == mode and r["patched_over_baseline"]]
+        lo = min(0.95, math.floor((min(vals, default=1.0) - 0.02) * 20) / 20)
+        hi = max(1.05, math.ceil((max(vals, default=1.0) + 0.02) * 20) / 20)
+        step = 0.05 if hi - lo <= 0.5 else 0.25
+        first = math.ceil(lo / step - 1e-9)
+        ticks = [round(k * step, 2) for k in range(first, int(hi / step + 1e-9) + 1)]
         y0 = top + 20 + i * (ph + 60)
         cv.text(left, y0 - 14, f"{mode}: patched/baseline iops (median)")
         cv.rect(left, y0, left + pw, y0 + ph, (245, 245, 245))
