@@ -587,8 +587,12 @@ pub unsafe extern "C" fn mpath_add_device(head: *mut mpath_head, mdev: *mut mpat
 /// mpath_delete_device() - Remove a path from its head.
 /// @mdev: The path.
 ///
-/// SRCU readers may still use @mdev: call mpath_synchronize() before
-/// freeing or reusing it.
+/// Before deleting @mdev, the driver makes I/O stop choosing it (its
+/// is_disabled() callback returns true), calls mpath_synchronize(), then
+/// mpath_clear_current_path() and, if that returned true,
+/// mpath_synchronize() again: a node's current path must be on the list,
+/// because round-robin walks on from it.  SRCU readers may still use
+/// @mdev: call mpath_synchronize() before freeing or reusing it.
 ///
 /// Context: Process context; may sleep.
 /// Return: true if the head has no paths left.

@@ -183,8 +183,15 @@ impl FakeHead {
         unsafe { abi::mpath_add_device(self.raw, &mut path.dev) };
     }
 
-    /// Delete `path`; returns whether the head has no paths left.
+    /// Delete `path` the way a driver does: take it out of the node caches
+    /// and wait for the readers first.  Returns whether the head has no
+    /// paths left.
     pub(crate) fn delete(&self, path: &mut FakePath) -> bool {
+        // SAFETY: The path is on this head's list, which is live.
+        if unsafe { abi::mpath_clear_current_path(&mut path.dev) } {
+            // SAFETY: The head is live.
+            unsafe { abi::mpath_synchronize(self.raw) };
+        }
         // SAFETY: The path is on this head's list.
         let empty = unsafe { abi::mpath_delete_device(&mut path.dev) };
         // SAFETY: The head is live.

@@ -320,8 +320,9 @@ impl<'g> Iterator for Paths<'g> {
     type Item = &'g Path;
 
     fn next(&mut self) -> Option<&'g Path> {
-        // SAFETY: `pos` is the list head or an entry reached under the SRCU
-        // guard; entries stay valid for the guard's lifetime.  ORDERING:
+        // SAFETY: `pos` is the list head or an entry that was on the list
+        // while the SRCU guard was held; such entries, and the entries
+        // their `next` leads to, stay valid for the guard's lifetime.  ORDERING:
         // acquire pairs with the release in `list_add_tail_rcu()`, as
         // `rcu_dereference()` does.
         let next = unsafe { Atomic::from_ptr(&raw mut (*self.pos).next) }.load(Acquire);
@@ -502,6 +503,33 @@ impl Head {
         // starts (`mpath_clear_current_path()`), so a path read under the
         // guard stays valid while the guard lives.
         unsafe { Path::from_raw(ptr) }
+    }
+
+    /// The path cached for `node` and the other paths in round-robin order
+    /// from it: the paths after it in the list, then, wrapping around, the
+    /// paths before it.
+    ///
+    /// The walk starts at the cached path, so it costs nothing to reach
+    /// the paths right after it, however long the list.
+    pub(crate) fn cached_path_and_rest<'g>(
+        &self,
+        guard: &'g SrcuGuard<'_>,
+        node: usize,
+    ) -> Option<(&'g Path, impl Iterator<Item = &'g Path> + 'g)> {
+        let old = self.cached_path(guard, node)?;
+        // INVARIANT: A slot only holds paths that are on the list: a driver
+        // clears a path from every slot (and lets the readers that saw it
+        // finish) before it deletes the path (`mpath_delete_device()`).
+        // So `old` is on the list during the guard, and its `next` chain
+        // leads over entries that were on the list during the guard, which
+        // stay valid until the guard ends, to the list head.
+        let after = Paths {
+            list: guard.head().dev_list(),
+            pos: old.siblings(),
+            _guard: PhantomData,
+        };
+        let before = self.paths(guard).take_while(move |p| *p != old);
+        Some((old, Iterator::chain(after, before)))
     }
 
     /// Cache `path` for `node`.

@@ -112,11 +112,17 @@ pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let policy = head.policy();
     let node = numa_node_id();
     let slot = usize::try_from(node).ok();
-    let cached = slot.and_then(|n| head.cached_path(guard, n));
-    let paths = head.paths(guard).map(|p| (p, info(&t, p, policy, node)));
+    let with_info = |p: &'g Path| (p, info(&t, p, policy, node));
+    let paths = head.paths(guard).map(with_info);
     let choice = match policy {
-        Policy::Numa => select::numa(cached.map(|p| (p, t.is_optimized(p))), paths),
-        Policy::RoundRobin => select::round_robin(cached, paths),
+        Policy::Numa => {
+            let cached = slot.and_then(|n| head.cached_path(guard, n));
+            select::numa(cached.map(|p| (p, t.is_optimized(p))), paths)
+        }
+        Policy::RoundRobin => match slot.and_then(|n| head.cached_path_and_rest(guard, n)) {
+            Some((old, rest)) => select::round_robin(Some(with_info(old)), rest.map(with_info)),
+            None => select::round_robin(None, paths),
+        },
         Policy::QueueDepth => select::queue_depth(paths),
     }?;
     if choice.cache {

@@ -158,71 +158,37 @@ where
 
 /// The round-robin policy.
 ///
-/// `old` is the node's `current_path` entry.  Starting after `old` and
-/// wrapping around, the first usable optimized path is chosen; without one,
-/// the last usable non-optimized path in that order.  `old` itself is kept
-/// when it is usable and either optimized, or nothing else was found.  When
-/// `old` is not (or no longer) in the list, the walk starts at the head of
-/// the list and `old` is never kept.  Without `old`, a full scan decides.
-pub(crate) fn round_robin<Id, I>(old: Option<Id>, paths: I) -> Option<Choice<Id>>
+/// `old` is the node's `current_path` entry with its state, and `rest` the
+/// other paths in round-robin order: the paths after `old` in the list,
+/// then, wrapping around, the paths before it.  The first usable optimized
+/// path of `rest` is chosen; without one, the last usable non-optimized
+/// one.  `old` itself is kept when it is usable and either optimized, or
+/// nothing else was found.  Without `old`, `rest` is the whole list and a
+/// full scan decides.
+///
+/// The walk ends at the first optimized path, so with optimized paths
+/// the cost does not grow with the length of the list.
+pub(crate) fn round_robin<Id, I>(old: Option<(Id, PathInfo)>, rest: I) -> Option<Choice<Id>>
 where
-    Id: Copy + PartialEq,
-    I: IntoIterator<Item = (Id, PathInfo)> + Clone,
+    Id: Copy,
+    I: IntoIterator<Item = (Id, PathInfo)>,
 {
-    let Some(old) = old else {
-        return nearest(paths);
+    let Some((old, old_path)) = old else {
+        return nearest(rest);
     };
 
-    // One pass over the list: entries after `old` come first in round-robin
-    // order, then the entries before it.  The first optimized entry after
-    // `old` wins outright, so the pass ends there.
-    let mut old_info: Option<PathInfo> = None;
-    let mut count = 0usize;
-    let mut opt_before: Option<Id> = None;
-    let (mut nonopt_after, mut nonopt_before): (Option<Id>, Option<Id>) = (None, None);
-    for (id, path) in paths {
-        count = count.saturating_add(1);
-        if id == old && old_info.is_none() {
-            old_info = Some(path);
-            continue;
-        }
+    let mut fallback = None;
+    for (id, path) in rest {
         if path.disabled {
             continue;
         }
-        let after = old_info.is_some();
-        match (path.access, after) {
-            (Access::Optimized, true) => return Some(Choice { id, cache: true }),
-            (Access::Optimized, false) => {
-                opt_before.get_or_insert(id);
-            }
-            (Access::NonOptimized, true) => nonopt_after = Some(id),
-            (Access::NonOptimized, false) => nonopt_before = Some(id),
-            (Access::Other, _) => {}
+        match path.access {
+            Access::Optimized => return Some(Choice { id, cache: true }),
+            Access::NonOptimized => fallback = Some(id),
+            Access::Other => {}
         }
     }
 
-    let Some(old_path) = old_info else {
-        // `old` is gone: every entry counted as "before" it; walk them all.
-        return opt_before
-            .or(nonopt_before)
-            .map(|id| Choice { id, cache: true });
-    };
-
-    // A single path: keep it while it is usable.  (NVMe keeps it unless it
-    // is disabled, even when it is inaccessible; that path can only fail.)
-    if count == 1 {
-        let usable = !old_path.disabled && old_path.access != Access::Other;
-        return usable.then_some(Choice {
-            id: old,
-            cache: false,
-        });
-    }
-
-    if let Some(id) = opt_before {
-        return Some(Choice { id, cache: true });
-    }
-    // The last non-optimized path in round-robin order.
-    let fallback = nonopt_before.or(nonopt_after);
     if !old_path.disabled
         && (old_path.access == Access::Optimized
             || (fallback.is_none() && old_path.access == Access::NonOptimized))
@@ -299,6 +265,19 @@ mod cases {
         paths.iter().copied().enumerate()
     }
 
+    /// Round-robin from `old` as the kernel walks it: `old`, then the paths
+    /// after it and, wrapping around, the paths before it.  An `old` that is
+    /// not in the list counts as none.
+    fn rr(old: Option<usize>, paths: &[PathInfo]) -> Option<Choice<usize>> {
+        match old.and_then(|o| Some((o, *paths.get(o)?))) {
+            Some((o, info)) => round_robin(
+                Some((o, info)),
+                ids(paths).skip(o + 1).chain(ids(paths).take(o)),
+            ),
+            None => round_robin(None, ids(paths)),
+        }
+    }
+
     /// The chosen index, if any.
     fn idx(c: Option<Choice<usize>>) -> Option<usize> {
         c.map(|c| c.id)
@@ -347,7 +326,7 @@ mod cases {
         ensure(nearest(ids(&paths)).is_none(), "nearest: nothing usable")?;
         ensure(queue_depth(ids(&paths)).is_none(), "qd: nothing usable")?;
         ensure(
-            round_robin(Some(0), ids(&paths)).is_none(),
+            rr(Some(0), &paths).is_none(),
             "rr: nothing usable",
         )?;
         ensure(numa(None, ids(&paths)).is_none(), "numa: nothing usable")?;
@@ -377,7 +356,7 @@ mod cases {
 
     pub(super) fn rr_single_path() -> Outcome {
         ensure(
-            round_robin(Some(0), ids(&[p(O, 10, 0)]))
+            rr(Some(0), &[p(O, 10, 0)])
                 == Some(Choice {
                     id: 0,
                     cache: false,
@@ -385,11 +364,11 @@ mod cases {
             "single usable path kept",
         )?;
         ensure(
-            round_robin(Some(0), ids(&[off(O)])).is_none(),
+            rr(Some(0), &[off(O)]).is_none(),
             "single disabled path",
         )?;
         ensure(
-            round_robin(Some(0), ids(&[p(X, 10, 0)])).is_none(),
+            rr(Some(0), &[p(X, 10, 0)]).is_none(),
             "single inaccessible path",
         )
     }
@@ -399,7 +378,7 @@ mod cases {
         let mut old = 0;
         let mut seen = [0u32; 4];
         for _ in 0..9 {
-            let c = round_robin(Some(old), ids(&paths)).ok_or("rr found no path")?;
+            let c = rr(Some(old), &paths).ok_or("rr found no path")?;
             ensure(c.cache, "a rotation updates the cache")?;
             seen[c.id] += 1;
             old = c.id;
@@ -412,7 +391,7 @@ mod cases {
 
     pub(super) fn rr_keeps_optimized_old_without_other_optimized() -> Outcome {
         let paths = [p(N, 10, 0), p(O, 10, 0), p(N, 10, 0)];
-        let c = round_robin(Some(1), ids(&paths));
+        let c = rr(Some(1), &paths);
         ensure(
             c == Some(Choice {
                 id: 1,
@@ -427,12 +406,12 @@ mod cases {
         // (after old, wrapping) is used.
         let paths = [p(N, 10, 0), off(O), p(N, 10, 0), p(X, 10, 0)];
         ensure(
-            idx(round_robin(Some(1), ids(&paths))) == Some(0),
+            idx(rr(Some(1), &paths)) == Some(0),
             "last non-optimized",
         )?;
         // Old is non-optimized and nothing else is usable: keep it.
         let paths = [p(N, 10, 0), off(O), p(X, 10, 0)];
-        let c = round_robin(Some(0), ids(&paths));
+        let c = rr(Some(0), &paths);
         ensure(
             c == Some(Choice {
                 id: 0,
@@ -443,20 +422,16 @@ mod cases {
         // Old is non-optimized and another one exists: rotate to it.
         let paths = [p(N, 10, 0), p(N, 10, 0)];
         ensure(
-            idx(round_robin(Some(0), ids(&paths))) == Some(1),
+            idx(rr(Some(0), &paths)) == Some(1),
             "rotate non-optimized",
         )
     }
 
-    pub(super) fn rr_old_gone_restarts_at_head() -> Outcome {
-        let paths = [p(N, 10, 0), p(O, 10, 0), p(O, 10, 0)];
+    pub(super) fn rr_without_old_scans_the_list() -> Outcome {
+        let paths = [p(N, 10, 0), p(O, 20, 0), p(O, 10, 0)];
         ensure(
-            idx(round_robin(Some(9), ids(&paths))) == Some(1),
-            "first optimized",
-        )?;
-        ensure(
-            idx(round_robin(None, ids(&paths))) == Some(1),
-            "no old: full scan",
+            round_robin(None, ids(&paths)) == Some(Choice { id: 2, cache: true }),
+            "no old: the nearest optimized path, cached",
         )
     }
 
@@ -518,6 +493,27 @@ mod cases {
         n
     }
 
+    /// Round-robin written out with list indices, as NVMe walks it: from
+    /// the path after `old` around to the one before it.
+    fn rr_model(old: usize, paths: &[PathInfo]) -> Option<usize> {
+        let n = paths.len();
+        let mut found = None;
+        for k in 1..n {
+            let i = (old + k) % n;
+            match paths[i] {
+                PathInfo { disabled: true, .. } => {}
+                PathInfo { access: O, .. } => return Some(i),
+                PathInfo { access: N, .. } => found = Some(i),
+                _ => {}
+            }
+        }
+        let o = paths[old];
+        if !o.disabled && (o.access == O || (found.is_none() && o.access == N)) {
+            return Some(old);
+        }
+        found
+    }
+
     /// Properties every selector must have, on `iterations` random lists.
     pub(super) fn properties(iterations: u32) -> Outcome {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -535,7 +531,7 @@ mod cases {
                 nearest(ids(paths)),
                 numa(None, ids(paths)),
                 queue_depth(ids(paths)),
-                round_robin(old, ids(paths)),
+                rr(old, paths),
             ];
             for c in results {
                 ensure(
@@ -574,6 +570,13 @@ mod cases {
                     "qd picks a minimum-depth path",
                 )?;
             }
+            // round-robin: the same choice as the index walk.
+            if let Some(o) = old.filter(|&o| o < n) {
+                ensure(
+                    idx(rr(Some(o), paths)) == rr_model(o, paths),
+                    "rr matches the index walk",
+                )?;
+            }
             // round-robin: starting anywhere, n steps visit every usable
             // optimized path exactly once.
             if any_opt {
@@ -583,7 +586,7 @@ mod cases {
                 let mut seen = [0u32; 8];
                 let mut cur = old;
                 for _ in 0..opt {
-                    let c = round_robin(cur, ids(paths)).ok_or("rr lost its path")?;
+                    let c = rr(cur, paths).ok_or("rr lost its path")?;
                     seen[c.id] += 1;
                     cur = Some(c.id);
                 }
@@ -630,7 +633,7 @@ mod tests {
         rr_rotates_over_optimized_paths,
         rr_keeps_optimized_old_without_other_optimized,
         rr_nonoptimized_fallback,
-        rr_old_gone_restarts_at_head,
+        rr_without_old_scans_the_list,
         qd_picks_least_busy,
     );
 
@@ -704,8 +707,8 @@ mod kunit_tests {
     }
 
     #[test]
-    fn rr_old_gone_restarts_at_head() {
-        assert_eq!(cases::rr_old_gone_restarts_at_head(), Ok(()));
+    fn rr_without_old_scans_the_list() {
+        assert_eq!(cases::rr_without_old_scans_the_list(), Ok(()));
     }
 
     #[test]

@@ -98,7 +98,7 @@ fn main() {
                 Box::new(|i| {
                     let old = (i as usize) % n;
                     let c =
-                        select::round_robin(black_box(Some(old)), black_box(&list).iter().copied());
+                        select::round_robin(black_box(Some(list[old])), black_box(&list[old + 1..]).iter().chain(&list[..old]).copied());
                     c.map_or(0, |c| c.id)
                 }),
             ),

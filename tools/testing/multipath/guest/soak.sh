@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Soak: cycles of ANA flips, controller resets and controller delete plus
 # reconnect, each under a fio verify pass through the head, on nvmet over
-# $TR.  mpcycles=N on the kernel command line sets the number of cycles
-# (default 10).  Reports one MPSOAK line; the harness also fails the boot
-# on any kernel warning in the console log.  Sourced by soakloop.sh and
-# soaktcp.sh.
+# $TR.  Every three cycles the I/O policy (numa, round-robin, queue-depth)
+# and the port whose controller is reset and deleted change, so that 18
+# cycles see every event under every policy on both ports.  mpcycles=N on
+# the kernel command line sets the number of cycles (default 10).  Reports
+# one MPSOAK line; the harness also fails the boot on any kernel warning in
+# the console log.  Sourced by soakloop.sh and soaktcp.sh.
 P=soak_$TR
 . /tests/nvmet-setup.sh
 
@@ -26,6 +28,14 @@ echo inaccessible > "$CFS/ports/2/ana_groups/1/ana_state"
 wait_ana "$p2" inaccessible >/dev/null
 opt=1
 
+SUBSYS=
+for s in /sys/class/nvme-subsystem/*; do
+	[ "$(cat "$s/subsysnqn" 2>/dev/null)" = "$NQN" ] && SUBSYS=$s
+done
+check "${P}_subsystem_has_iopolicy" test -f "$SUBSYS/iopolicy"
+set -- numa round-robin queue-depth
+policies="$*"
+
 # ctrl_for_port N: the current controller connected to port N.
 ctrl_for_port() {
 	if [ "$1" = 1 ]; then echo "$c1"; else echo "$c2"; fi
@@ -39,6 +49,13 @@ events_failed=0
 i=0
 t0=$(cut -d. -f1 /proc/uptime)
 while [ $i -lt "$cycles" ]; do
+	if [ $((i % 3)) = 0 ]; then
+		set -- $policies
+		shift $(((i / 3) % 3))
+		echo "$1" > "$SUBSYS/iopolicy"
+		[ "$(cat "$SUBSYS/iopolicy")" = "$1" ] ||
+			events_failed=$((events_failed + 1))
+	fi
 	fio_verify soak "$H" 1
 	sleep 1
 	case $((i % 3)) in
@@ -85,6 +102,7 @@ expect_eq "${P}_io_errors" 0 "$io_errors"
 expect_eq "${P}_fio_failures" 0 "$fio_failures"
 expect_eq "${P}_events_completed" 0 "$events_failed"
 expect_eq "${P}_kernel_warnings" 0 "$warnings"
-say "soak/$TR: $done_cycles cycles (ANA flip, reset, delete+reconnect) in $secs s," \
+say "soak/$TR: $done_cycles cycles (ANA flip, reset, delete+reconnect;" \
+	"numa, round-robin, queue-depth) in $secs s," \
 	"verify errors $verify_errors, I/O errors $io_errors, kernel warnings $warnings"
 nvmet_teardown
