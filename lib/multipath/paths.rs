@@ -308,6 +308,41 @@ mod tests {
     }
 
     #[test]
+    fn round_robin_walks_on_from_the_cached_path() -> Result {
+        let h = FakeHead::new(RR)?;
+        let (mut a, mut b, mut c, mut d) = (
+            FakePath::new(OPT, -1)?,
+            FakePath::new(OPT, -1)?,
+            FakePath::new(OPT, -1)?,
+            FakePath::new(OPT, -1)?,
+        );
+        h.add(&mut a);
+        h.add(&mut b);
+        h.add(&mut c);
+        // No cached path: a full scan; then on from the cached path,
+        // wrapping at the end of the list.
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        assert_eq!(h.pick(), Ok(&raw mut b.dev));
+        assert_eq!(h.cached(this_node()), &raw mut b.dev);
+        assert_eq!(h.pick(), Ok(&raw mut c.dev));
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        assert_eq!(h.pick(), Ok(&raw mut b.dev));
+        // Deleting the cached path clears it: the next pick scans.
+        h.delete(&mut b);
+        assert!(h.cached(this_node()).is_null());
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        assert_eq!(h.pick(), Ok(&raw mut c.dev));
+        // A path added at the tail comes after the last one.
+        h.add(&mut d);
+        assert_eq!(h.pick(), Ok(&raw mut d.dev));
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        h.delete(&mut a);
+        h.delete(&mut c);
+        h.delete(&mut d);
+        Ok(())
+    }
+
+    #[test]
     fn queue_depth_picks_the_least_busy_path() -> Result {
         let h = FakeHead::new(QD)?;
         let (mut a, mut b, mut c) = (
