@@ -325,10 +325,7 @@ mod cases {
         let paths = [off(O), off(N), p(X, 10, 0)];
         ensure(nearest(ids(&paths)).is_none(), "nearest: nothing usable")?;
         ensure(queue_depth(ids(&paths)).is_none(), "qd: nothing usable")?;
-        ensure(
-            rr(Some(0), &paths).is_none(),
-            "rr: nothing usable",
-        )?;
+        ensure(rr(Some(0), &paths).is_none(), "rr: nothing usable")?;
         ensure(numa(None, ids(&paths)).is_none(), "numa: nothing usable")?;
         ensure(nearest(ids(&[])).is_none(), "empty list")
     }
@@ -363,10 +360,7 @@ mod cases {
                 }),
             "single usable path kept",
         )?;
-        ensure(
-            rr(Some(0), &[off(O)]).is_none(),
-            "single disabled path",
-        )?;
+        ensure(rr(Some(0), &[off(O)]).is_none(), "single disabled path")?;
         ensure(
             rr(Some(0), &[p(X, 10, 0)]).is_none(),
             "single inaccessible path",
@@ -405,10 +399,7 @@ mod cases {
         // Old is disabled: the last non-optimized path in rotation order
         // (after old, wrapping) is used.
         let paths = [p(N, 10, 0), off(O), p(N, 10, 0), p(X, 10, 0)];
-        ensure(
-            idx(rr(Some(1), &paths)) == Some(0),
-            "last non-optimized",
-        )?;
+        ensure(idx(rr(Some(1), &paths)) == Some(0), "last non-optimized")?;
         // Old is non-optimized and nothing else is usable: keep it.
         let paths = [p(N, 10, 0), off(O), p(X, 10, 0)];
         let c = rr(Some(0), &paths);
@@ -421,10 +412,7 @@ mod cases {
         )?;
         // Old is non-optimized and another one exists: rotate to it.
         let paths = [p(N, 10, 0), p(N, 10, 0)];
-        ensure(
-            idx(rr(Some(0), &paths)) == Some(1),
-            "rotate non-optimized",
-        )
+        ensure(idx(rr(Some(0), &paths)) == Some(1), "rotate non-optimized")
     }
 
     pub(super) fn rr_without_old_scans_the_list() -> Outcome {

@@ -97,8 +97,13 @@ fn main() {
                 "round-robin",
                 Box::new(|i| {
                     let old = (i as usize) % n;
-                    let c =
-                        select::round_robin(black_box(Some(list[old])), black_box(&list[old + 1..]).iter().chain(&list[..old]).copied());
+                    let c = select::round_robin(
+                        black_box(Some(list[old])),
+                        black_box(&list[old + 1..])
+                            .iter()
+                            .chain(&list[..old])
+                            .copied(),
+                    );
                     c.map_or(0, |c| c.id)
                 }),
             ),
