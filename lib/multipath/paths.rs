@@ -544,7 +544,8 @@ mod bench {
         // SAFETY: A head is one kmalloc allocation.
         let alloc = unsafe { bindings::ksize(h.raw.cast()) };
         pr_info!(
-            "libmultipath_bench: head sizeof={} slots={slots} max_numnodes={} bytes={bytes} kmalloc={alloc}\n",
+            "libmultipath_bench: head sizeof={} slots={slots} max_numnodes={} \
+             bytes={bytes} kmalloc={alloc}\n",
             size_of::<mpath_head>(),
             bindings::MAX_NUMNODES
         );
