@@ -106,10 +106,7 @@ if [ -z "$head" ]; then
 	exit 0
 fi
 ok bench_head_with_two_paths
-subsys=
-for s in /sys/class/nvme-subsystem/nvme-subsys*; do
-	[ "$(cat "$s/subsysnqn")" = "$NQN" ] && subsys=$s
-done
+subsys=$(subsys_dir)
 for policy in numa round-robin queue-depth; do
 	echo "$policy" > "$subsys/iopolicy"
 	expect_eq "bench_iopolicy_$policy" "$policy" "$(cat "$subsys/iopolicy")"

@@ -162,6 +162,13 @@ cli_rw_check() {
 HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0f01fb42-9f7f-4856-b0b3-51e60b8de349
 HOSTID=${HOSTNQN##*:}
 
+# subsys_dir: the sysfs directory of NVMe subsystem $NQN on the host side.
+subsys_dir() {
+	for s in /sys/class/nvme-subsystem/nvme-subsys*; do
+		[ "$(cat "$s/subsysnqn" 2>/dev/null)" = "$NQN" ] && echo "$s"
+	done
+}
+
 # connect P: connect to port P of subsystem $NQN over $TR (loop: port P,
 # tcp: 127.0.0.1:4419+P) and print the new controller's name (nvmeN).
 connect() {

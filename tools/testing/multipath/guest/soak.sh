@@ -28,13 +28,8 @@ echo inaccessible > "$CFS/ports/2/ana_groups/1/ana_state"
 wait_ana "$p2" inaccessible >/dev/null
 opt=1
 
-SUBSYS=
-for s in /sys/class/nvme-subsystem/*; do
-	[ "$(cat "$s/subsysnqn" 2>/dev/null)" = "$NQN" ] && SUBSYS=$s
-done
+SUBSYS=$(subsys_dir)
 check "${P}_subsystem_has_iopolicy" test -f "$SUBSYS/iopolicy"
-set -- numa round-robin queue-depth
-policies="$*"
 
 # ctrl_for_port N: the current controller connected to port N.
 ctrl_for_port() {
@@ -50,10 +45,13 @@ i=0
 t0=$(cut -d. -f1 /proc/uptime)
 while [ $i -lt "$cycles" ]; do
 	if [ $((i % 3)) = 0 ]; then
-		set -- $policies
-		shift $(((i / 3) % 3))
-		echo "$1" > "$SUBSYS/iopolicy"
-		[ "$(cat "$SUBSYS/iopolicy")" = "$1" ] ||
+		case $(((i / 3) % 3)) in
+		0) policy=numa ;;
+		1) policy=round-robin ;;
+		2) policy=queue-depth ;;
+		esac
+		echo "$policy" > "$SUBSYS/iopolicy"
+		[ "$(cat "$SUBSYS/iopolicy")" = "$policy" ] ||
 			events_failed=$((events_failed + 1))
 	fi
 	fio_verify soak "$H" 1
