@@ -2,21 +2,16 @@
 
 //! The C ABI of libmultipath.
 //!
-//! Every type C can see and every `extern "C"` function of the library lives
-//! here; `include/linux/multipath.h` is generated from this file by cbindgen
-//! (see `scripts/multipath_header.sh`).  Each function checks its arguments,
-//! converts the raw pointers once and calls safe code in the other modules.
+//! `include/linux/multipath.h` declares it for C readers, and bindgen turns
+//! that header into the `bindings` types re-exported here: Rust and C share
+//! one definition of every structure, and the `c_prototypes!` list at the
+//! end checks each exported function against its prototype at build time.
+//! Each function checks its arguments, converts the raw pointers once and
+//! calls safe code in the other modules.
 //!
-//! Integer-valued C enums are plain integers plus `#define`s on purpose: the
-//! library reads fields that drivers write, and an out-of-range value read as
-//! a Rust enum would be undefined behaviour.  Plain integers also keep the
-//! kCFI type hashes of the callbacks independent of enum names.
-
-use core::mem::{
-    align_of,
-    offset_of,
-    size_of, //
-};
+//! The C enums come through bindgen as newtypes over their integer
+//! (`--newtype-enum`): the library reads fields that drivers write, and an
+//! out-of-range value read as a Rust enum would be undefined behaviour.
 
 use kernel::{
     bindings,
@@ -45,191 +40,55 @@ use crate::{
     }, //
 };
 
-/// The C `ssize_t` (`__kernel_ssize_t`, which bindgen does not export).
-/// The header uses the kernel's own typedef (see `cbindgen.toml`).
+pub use bindings::{
+    mpath_access_state,
+    mpath_device,
+    mpath_head,
+    mpath_head_template,
+    mpath_iopolicy,
+    mpath_iopolicy_e, //
+};
+
+/// The C `ssize_t`, which bindgen spells `isize`.
 #[expect(non_camel_case_types)]
 pub type ssize_t = isize;
 
-/// MPATH_HEAD_DISK_LIVE - Bit in [`mpath_head::flags`]: the head gendisk has been added.
-pub const MPATH_HEAD_DISK_LIVE: c_ulong = 0;
-/// MPATH_HEAD_QUEUE_IF_NO_PATH - Bit in [`mpath_head::flags`]: queue I/O when no path
-/// is available.
-pub const MPATH_HEAD_QUEUE_IF_NO_PATH: c_ulong = 1;
-/// MPATH_HEAD_CDEV_LIVE - Bit in [`mpath_head::flags`]: the head character device has
-/// been added.
-pub const MPATH_HEAD_CDEV_LIVE: c_ulong = 2;
+// CAST: The flag bits are small bit numbers, for the `unsigned long`
+// bit operations on `flags`.
+/// Bit in `mpath_head.flags`: the head disk has been added.
+pub const MPATH_HEAD_DISK_LIVE: c_ulong = bindings::MPATH_HEAD_DISK_LIVE as c_ulong;
+/// Bit in `mpath_head.flags`: queue I/O while no path is available.
+pub const MPATH_HEAD_QUEUE_IF_NO_PATH: c_ulong = bindings::MPATH_HEAD_QUEUE_IF_NO_PATH as c_ulong;
+/// Bit in `mpath_head.flags`: the head character device has been added.
+pub const MPATH_HEAD_CDEV_LIVE: c_ulong = bindings::MPATH_HEAD_CDEV_LIVE as c_ulong;
+/// Bit in `mpath_device.flags`: the path is linked under `multipath/`.
+pub const MPATH_DEVICE_SYSFS_ATTR_LINK: c_ulong = bindings::MPATH_DEVICE_SYSFS_ATTR_LINK as c_ulong;
 
-/// MPATH_DEVICE_SYSFS_ATTR_LINK - Bit in [`mpath_device::flags`]: a link to this path
-/// exists in the head's `multipath/` sysfs directory.
-pub const MPATH_DEVICE_SYSFS_ATTR_LINK: c_ulong = 0;
+// CAST: The enumerators are 0, 1 and 2; the selection code decodes the
+// raw `int` value, whatever a driver stored.
+/// `MPATH_IOPOLICY_NUMA` as a raw value.
+pub const MPATH_IOPOLICY_NUMA: c_int = mpath_iopolicy_e::MPATH_IOPOLICY_NUMA.0 as c_int;
+/// `MPATH_IOPOLICY_RR` as a raw value.
+pub const MPATH_IOPOLICY_RR: c_int = mpath_iopolicy_e::MPATH_IOPOLICY_RR.0 as c_int;
+/// `MPATH_IOPOLICY_QD` as a raw value.
+pub const MPATH_IOPOLICY_QD: c_int = mpath_iopolicy_e::MPATH_IOPOLICY_QD.0 as c_int;
+/// `MPATH_STATE_OPTIMIZED` as a raw value.
+pub const MPATH_STATE_OPTIMIZED: c_int = mpath_access_state::MPATH_STATE_OPTIMIZED.0 as c_int;
+/// `MPATH_STATE_NONOPTIMIZED` as a raw value.
+pub const MPATH_STATE_NONOPTIMIZED: c_int = mpath_access_state::MPATH_STATE_NONOPTIMIZED.0 as c_int;
+/// `MPATH_STATE_OTHER` as a raw value.
+pub const MPATH_STATE_OTHER: c_int = mpath_access_state::MPATH_STATE_OTHER.0 as c_int;
 
-/// MPATH_IOPOLICY_NUMA - I/O policy: use the path closest to the submitting CPU's NUMA
-/// node.
-pub const MPATH_IOPOLICY_NUMA: c_int = 0;
-/// MPATH_IOPOLICY_RR - I/O policy: rotate over the usable paths.
-pub const MPATH_IOPOLICY_RR: c_int = 1;
-/// MPATH_IOPOLICY_QD - I/O policy: use the path with the fewest outstanding requests.
-pub const MPATH_IOPOLICY_QD: c_int = 2;
-
-/// MPATH_STATE_OPTIMIZED - Path access state: active/optimized.
-pub const MPATH_STATE_OPTIMIZED: c_int = 0;
-/// MPATH_STATE_NONOPTIMIZED - Path access state: active/non-optimized.
-pub const MPATH_STATE_NONOPTIMIZED: c_int = 1;
-/// MPATH_STATE_OTHER - Path access state: anything else; such a path is never
-/// selected.
-pub const MPATH_STATE_OTHER: c_int = 2;
-
-/// struct mpath_iopolicy - The I/O policy of a group of heads, owned by the driver.
-///
-/// NVMe keeps one per subsystem, SCSI one per multipath head.
-#[repr(C)]
-pub struct mpath_iopolicy {
-    /// @iopolicy: One of the `MPATH_IOPOLICY_*` values; read with `READ_ONCE()`.
-    pub iopolicy: c_int,
+/// The `enum mpath_iopolicy_e` of a raw value.
+pub const fn iopolicy_e(raw: c_int) -> mpath_iopolicy_e {
+    // CAST: The C enum's storage; any value is representable.
+    mpath_iopolicy_e(raw as c_uint)
 }
 
-/// struct mpath_device - One path to a multipath head, embedded in the driver's
-/// per-path object.
-#[repr(C)]
-pub struct mpath_device {
-    /// @mpath_head: The head this path belongs to, set by `mpath_add_device()`.
-    pub mpath_head: *mut mpath_head,
-    /// @siblings: Entry in [`mpath_head::dev_list`] (an SRCU-protected list).
-    pub siblings: bindings::list_head,
-    /// @disk: The path's own (hidden) gendisk; set by the driver before adding the
-    /// path.
-    pub disk: *mut bindings::gendisk,
-    /// @flags: `MPATH_DEVICE_*` bits.
-    pub flags: c_ulong,
-    /// @numa_node: NUMA node of the path, or `NUMA_NO_NODE`; set by the driver.
-    pub numa_node: c_int,
-    /// @access_state: One of the `MPATH_STATE_*` values, maintained by the driver.
-    pub access_state: c_int,
-}
-
-/// struct mpath_head_template - Driver callbacks of a multipath head.
-#[repr(C)]
-pub struct mpath_head_template {
-    /// @available_path: Whether `mdev` may become usable again, so that I/O should be queued
-    /// rather than failed.  Called under SRCU.
-    pub available_path: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> bool>,
-    /// @remove_head: Tear the head down after its delayed removal expired.
-    pub remove_head: Option<unsafe extern "C" fn(head: *mut mpath_head)>,
-    /// @add_cdev: Add the head character device once the head disk is live.
-    pub add_cdev: Option<unsafe extern "C" fn(head: *mut mpath_head) -> c_int>,
-    /// @del_cdev: Delete the head character device.
-    pub del_cdev: Option<unsafe extern "C" fn(head: *mut mpath_head)>,
-    /// @is_disabled: Whether `mdev` must not be used at all.
-    pub is_disabled: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> bool>,
-    /// @is_optimized: Whether `mdev` is an optimized path.
-    pub is_optimized: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> bool>,
-    /// @get_nr_active: The number of outstanding requests on `mdev` (queue-depth policy).
-    pub get_nr_active: Option<unsafe extern "C" fn(mdev: *mut mpath_device) -> c_int>,
-    /// @cdev_ioctl: Handle an ioctl of the head character device on the path `mdev`.
-    pub cdev_ioctl: Option<
-        unsafe extern "C" fn(
-            mdev: *mut mpath_device,
-            cmd: c_uint,
-            arg: c_ulong,
-            open_for_write: bool,
-        ) -> c_long,
-    >,
-    /// @chr_uring_cmd: io_uring passthrough on the head character device.
-    pub chr_uring_cmd: Option<
-        unsafe extern "C" fn(
-            mdev: *mut mpath_device,
-            ioucmd: *mut bindings::io_uring_cmd,
-            issue_flags: c_uint,
-        ) -> c_int,
-    >,
-    /// @chr_uring_cmd_iopoll: io_uring iopoll on the head character device.
-    pub chr_uring_cmd_iopoll: Option<
-        unsafe extern "C" fn(
-            ioucmd: *mut bindings::io_uring_cmd,
-            iob: *mut bindings::io_comp_batch,
-            poll_flags: c_uint,
-        ) -> c_int,
-    >,
-    /// @get_iopolicy: The I/O policy (`MPATH_IOPOLICY_*`) that applies to `head`.
-    pub get_iopolicy: Option<unsafe extern "C" fn(head: *mut mpath_head) -> c_int>,
-    /// @clone_bio: Optional: the bio to send down a path instead of `bio`.
-    pub clone_bio: Option<unsafe extern "C" fn(bio: *mut bindings::bio) -> *mut bindings::bio>,
-    /// @device_groups: Per-path sysfs groups of the driver.
-    pub device_groups: *const *const bindings::attribute_group,
-    /// @ioctl_begin: Called under SRCU before an ioctl; a non-NULL `*data` makes the
-    /// library drop SRCU around the ioctl and call `ioctl_finish(data)`.
-    pub ioctl_begin:
-        Option<unsafe extern "C" fn(mdev: *mut mpath_device, cmd: c_uint, data: *mut *mut c_void)>,
-    /// @ioctl_finish: See `ioctl_begin`.
-    pub ioctl_finish: Option<unsafe extern "C" fn(data: *mut c_void)>,
-    /// @bdev_ioctl: Optional: handle an ioctl of the head block device `bdev` (the head
-    /// disk or one of its partitions) on the path `mdev`.  Without it the path disk's
-    /// `ioctl` is called for the path's whole disk, and only `CAP_SYS_ADMIN` may issue
-    /// ioctls on a head partition.
-    pub bdev_ioctl: Option<
-        unsafe extern "C" fn(
-            mdev: *mut mpath_device,
-            bdev: *mut bindings::block_device,
-            mode: bindings::blk_mode_t,
-            cmd: c_uint,
-            arg: c_ulong,
-        ) -> c_int,
-    >,
-}
-
-/// struct mpath_head - A multipath head: one per LUN or namespace, allocated by the library.
-///
-/// The driver sets `mpdt`, `drvdata`, `parent`, `disk_groups` and
-/// `drv_module` after `mpath_alloc_head()`; everything else belongs to the
-/// library.
-#[repr(C)]
-pub struct mpath_head {
-    /// @srcu: Protects `dev_list` traversal and `current_path` reads.
-    pub srcu: bindings::srcu_struct,
-    /// @dev_list: All paths of this head ([`mpath_device::siblings`]).
-    pub dev_list: bindings::list_head,
-    /// @lock: Serialises path list changes and head state changes.
-    pub lock: bindings::mutex,
-    /// @ref: Head lifetime; the driver holds the initial reference.
-    pub r#ref: bindings::kref,
-    /// @requeue_list: Bios waiting for a usable path.
-    pub requeue_list: bindings::bio_list,
-    /// @requeue_lock: Protects `requeue_list`.
-    pub requeue_lock: bindings::spinlock_t,
-    /// @requeue_work: Resubmits `requeue_list`.
-    pub requeue_work: bindings::work_struct,
-    /// @cdev: The head character device.
-    pub cdev: bindings::cdev,
-    /// @cdev_device: The device of the head character device.
-    pub cdev_device: bindings::device,
-    /// @remove_work: Delayed removal of the head after its last path went away.
-    pub remove_work: bindings::delayed_work,
-    /// @delayed_removal_secs: Seconds to keep a head without paths; 0 removes it at once.
-    pub delayed_removal_secs: c_uint,
-    /// @drv_module: Module pinned while `remove_work` is pending; set by the driver.
-    pub drv_module: *mut bindings::module,
-    /// @drvdata: Driver back pointer.
-    pub drvdata: *mut c_void,
-    /// @flags: `MPATH_HEAD_*` bits.
-    pub flags: c_ulong,
-    /// @disk: The multipath gendisk, or NULL.
-    pub disk: *mut bindings::gendisk,
-    /// @partition_scan_work: Deferred partition scan of the head disk.
-    pub partition_scan_work: bindings::work_struct,
-    /// @parent: Parent device of the head disk; set by the driver.
-    pub parent: *mut bindings::device,
-    /// @disk_groups: sysfs groups of the head disk; set by the driver.
-    pub disk_groups: *const *const bindings::attribute_group,
-    /// @mpdt: Driver callbacks; set by the driver.
-    pub mpdt: *const mpath_head_template,
-    /// @io_requeue_no_usable_path_count: Bios requeued because no path was usable.
-    pub io_requeue_no_usable_path_count: bindings::atomic_long_t,
-    /// @io_fail_no_available_path_count: Bios failed because no path was available.
-    pub io_fail_no_available_path_count: bindings::atomic_long_t,
-    /// @nr_current_paths: Number of entries of `current_path` (`nr_node_ids` at allocation).
-    pub nr_current_paths: c_uint,
-    /// @current_path: Per-NUMA-node cache of the selected path; `nr_current_paths` entries.
-    pub current_path: [*mut mpath_device; 0],
+/// The `enum mpath_access_state` of a raw value.
+pub const fn access_state(raw: c_int) -> mpath_access_state {
+    // CAST: As above.
+    mpath_access_state(raw as c_uint)
 }
 
 /// mpath_alloc_head() - Allocate a multipath head.
@@ -565,7 +424,12 @@ pub unsafe extern "C" fn mpath_put_disk(head: *mut mpath_head) {
 /// @head: The head.
 /// @mdev: The path; @mdev->disk and @mdev->numa_node set by the driver.
 ///
-/// Cancels a pending delayed removal of @head.
+/// Links @mdev and cancels a pending delayed removal of @head under
+/// @head->lock, the lock under which mpath_can_remove_head() arms one,
+/// so a returning path and a removal never both stay.  May be called with
+/// driver locks held that are also held around mpath_can_remove_head(),
+/// as long as the driver takes no such lock in a callback the library
+/// calls under @head->lock (is_optimized() from mpath_device_set_live()).
 ///
 /// Context: Process context; may sleep.
 ///
@@ -684,10 +548,7 @@ pub unsafe extern "C" fn mpath_revalidate_paths(
     };
     if let Some(cb) = not_ready_cb {
         let guard = head.srcu_read();
-        for path in head
-            .paths(&guard)
-            .filter(|p| disk::capacity_differs(head, p))
-        {
+        for path in guard.paths().filter(|p| disk::capacity_differs(head, p)) {
             // SAFETY: The path is valid under `guard`; the caller vouches
             // for the callback.
             unsafe { cb(path.as_raw()) };
@@ -770,12 +631,14 @@ pub unsafe extern "C" fn mpath_remove_sysfs_link(mdev: *mut mpath_device) {
 ///
 /// Context: Process context.
 /// Return: The length of the node list of the nodes that currently use
-/// @mdev ("0-1,3\n"); 0 unless the policy is numa; -EINVAL for NULL.
+/// @mdev ("0-1,3\n", or "\n" for none, also for a path that is on no
+/// head); 0 unless the policy is numa; -EINVAL for NULL.
 ///
 /// # Safety
 ///
-/// `mdev` must be NULL or a path of a live head, `iopolicy` NULL or a valid
-/// policy box, and `buf` NULL or valid for `PAGE_SIZE` bytes.
+/// `mdev` must be NULL or a valid path, either never added or on a live
+/// head, `iopolicy` NULL or a valid policy box, and `buf` NULL or valid for
+/// `PAGE_SIZE` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn mpath_numa_nodes_show(
     mdev: *mut mpath_device,
@@ -783,13 +646,15 @@ pub unsafe extern "C" fn mpath_numa_nodes_show(
     buf: *mut c_char,
 ) -> ssize_t {
     // SAFETY: The caller guarantees validity of all three pointers.
-    let (Some((path, head)), Some(pol), Some(mut out)) = (
-        unsafe { path_and_head(mdev) },
+    let (Some(path), Some(pol), Some(mut out)) = (
+        unsafe { Path::from_raw(mdev) },
         unsafe { IoPolicy::from_raw(iopolicy) },
         unsafe { sysfs_buf(buf) },
     ) else {
         return EINVAL.to_errno() as ssize_t;
     };
+    // SAFETY: The path's head is NULL (never added) or live.
+    let head = unsafe { Head::from_raw(path.head_ptr()) };
     match paths::numa_nodes(head, path, pol.get(), &mut out) {
         // CAST: At most `PAGE_SIZE`.
         Ok(()) => out.finish() as ssize_t,
@@ -800,12 +665,21 @@ pub unsafe extern "C" fn mpath_numa_nodes_show(
 /// mpath_can_remove_head() - Decide about a head that lost its last path.
 /// @head: The head.
 ///
-/// With delayed_removal_secs set, (re)arms the delayed removal, which pins
-/// @head->drv_module until it runs or a path returns, and keeps the head.
+/// The one decision about @head's fate, made under @head->lock: a head
+/// that has a path again is kept; without delayed_removal_secs (or with
+/// its driver being unloaded) it must be removed now; otherwise a delayed
+/// removal is (re)armed and the head kept.  A pending removal holds a
+/// reference on @head and one on @head->drv_module until it runs (then
+/// calls the remove_head() callback) or a returning path cancels it in
+/// mpath_add_device(), so the driver may drop its own references
+/// meanwhile.  The driver unlinks the head from its own lookup structures
+/// exactly when this returns true, under the lock it holds around the
+/// call, so a concurrent delayed_removal_secs store cannot make it keep a
+/// head it unlinked.
 ///
-/// Context: Process context; may sleep.
-/// Return: true if the driver must remove the head now, false if its
-/// removal was deferred.
+/// Context: Process context; takes @head->lock.
+/// Return: true if the driver must remove the head now, false if the head
+/// stays.
 ///
 /// # Safety
 ///
@@ -853,8 +727,12 @@ pub unsafe extern "C" fn mpath_delayed_removal_secs_show(
 /// newline).  A non-zero value makes the head queue I/O while it has no
 /// path and keep itself that long after its last path went away.
 ///
+/// The new value applies to the next mpath_can_remove_head(); a removal
+/// already pending keeps its time.
+///
 /// Context: Process context; sleeps (waits for SRCU readers).
-/// Return: @count, or -EINVAL for bad input, which changes nothing.
+/// Return: @count; -EINVAL for malformed input, -ERANGE for a number
+/// above UINT_MAX (as kstrtouint()); bad input changes nothing.
 ///
 /// # Safety
 ///
@@ -877,83 +755,49 @@ pub unsafe extern "C" fn mpath_delayed_removal_secs_store(
     let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
     match removal::store(head, input) {
         // CAST: sysfs writes are at most PAGE_SIZE bytes.
-        Some(()) => count as ssize_t,
-        None => EINVAL.to_errno() as ssize_t,
+        Ok(()) => count as ssize_t,
+        Err(e) => e.to_errno() as ssize_t,
     }
 }
 
-/// Assert that a `#[repr(C)]` type has the layout bindgen sees in the
-/// committed header, so that a Rust change without a regenerated header
-/// fails the build.
+/// Check each exported function against its prototype in the header.
 ///
-/// Fields are listed by name; fields that bindgen renames (Rust keywords) are
-/// listed as `rust_name => bindgen_name` after a `;`.  The exhaustive
-/// patterns make a field missing on either side a build error too.
-macro_rules! assert_same_layout {
-    ($t:ident { $($f:ident),* $(,)? $(; $($rf:ident => $bf:ident),* $(,)?)? }) => {
-        static_assert!(size_of::<$t>() == size_of::<bindings::$t>());
-        static_assert!(align_of::<$t>() == align_of::<bindings::$t>());
-        $(static_assert!(offset_of!($t, $f) == offset_of!(bindings::$t, $f));)*
-        $($(static_assert!(offset_of!($t, $rf) == offset_of!(bindings::$t, $bf));)*)?
-        const _: () = {
-            #[expect(dead_code)]
-            fn exhaustive(a: $t, b: bindings::$t) {
-                let $t { $($f: _,)* $($($rf: _,)*)? } = a;
-                let bindings::$t { $($f: _,)* $($($bf: _,)*)? } = b;
-            }
-        };
+/// bindgen declares every function of `include/linux/multipath.h` in
+/// `bindings`; an `if`/`else` over that declaration and the definition here
+/// only type-checks if both coerce to one function pointer type, i.e. if
+/// the parameter and return types agree.
+macro_rules! c_prototypes {
+    ($($f:ident),* $(,)?) => {
+        $(const _: () = {
+            let _ = if true { bindings::$f } else { $f };
+        };)*
     };
 }
 
-assert_same_layout!(mpath_iopolicy { iopolicy });
-assert_same_layout!(mpath_device {
-    mpath_head,
-    siblings,
-    disk,
-    flags,
-    numa_node,
-    access_state,
-});
-assert_same_layout!(mpath_head_template {
-    available_path,
-    remove_head,
-    add_cdev,
-    del_cdev,
-    is_disabled,
-    is_optimized,
-    get_nr_active,
-    cdev_ioctl,
-    chr_uring_cmd,
-    chr_uring_cmd_iopoll,
-    get_iopolicy,
-    clone_bio,
-    device_groups,
-    ioctl_begin,
-    ioctl_finish,
-    bdev_ioctl,
-});
-assert_same_layout!(mpath_head {
-    srcu,
-    dev_list,
-    lock,
-    requeue_list,
-    requeue_lock,
-    requeue_work,
-    cdev,
-    cdev_device,
-    remove_work,
-    delayed_removal_secs,
-    drv_module,
-    drvdata,
-    flags,
-    disk,
-    partition_scan_work,
-    parent,
-    disk_groups,
-    mpdt,
-    io_requeue_no_usable_path_count,
-    io_fail_no_available_path_count,
-    nr_current_paths,
-    current_path;
-    r#ref => ref_,
-});
+c_prototypes!(
+    mpath_alloc_head,
+    mpath_get_head,
+    mpath_put_head,
+    mpath_synchronize,
+    mpath_set_iopolicy,
+    mpath_get_iopolicy,
+    mpath_iopolicy_show,
+    mpath_iopolicy_store,
+    mpath_alloc_head_disk,
+    mpath_device_set_live,
+    mpath_remove_disk,
+    mpath_put_disk,
+    mpath_add_device,
+    mpath_delete_device,
+    mpath_head_devices_empty,
+    mpath_clear_current_path,
+    mpath_clear_paths,
+    mpath_revalidate_paths,
+    mpath_call_for_device,
+    mpath_add_sysfs_link,
+    mpath_remove_sysfs_link,
+    mpath_numa_nodes_show,
+    mpath_can_remove_head,
+    mpath_delayed_removal_secs_show,
+    mpath_delayed_removal_secs_store,
+);

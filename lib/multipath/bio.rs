@@ -15,6 +15,7 @@ use kernel::{
 
 use crate::{
     abi::mpath_head,
+    disk,
     head::{
         Counter,
         Head, //
@@ -54,7 +55,14 @@ unsafe fn requeue(head: &Head, bio: *mut bindings::bio) {
 }
 
 /// Schedule the requeue work of `head` on kblockd.
+///
+/// Only a head with a disk has bios to requeue, and only its teardown
+/// (`disk::put()`) flushes the work: a head without one queues nothing,
+/// so that it can be freed at any time.
 pub(crate) fn kick(head: &Head) {
+    if disk::head_disk(head).is_null() {
+        return;
+    }
     // SAFETY: `requeue_work` was initialised in `Head::alloc`.
     unsafe { bindings::kblockd_schedule_work(&raw mut (*head.as_raw()).requeue_work) };
 }

@@ -10,7 +10,11 @@
 
 use kernel::{
     bindings,
-    prelude::*, //
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    }, //
 };
 
 use crate::{
@@ -180,8 +184,14 @@ pub(crate) unsafe extern "C" fn partition_scan_work_fn(work: *mut bindings::work
             &raw mut (*disk).state,
         )
     };
+    // The scan is queued once, by the path that added the disk, which
+    // set the bit in `alloc`: anything else is a library bug
+    // (WARN_ON_ONCE, as in NVMe's `nvme_partition_scan_work()`).
+    static WARNED: Atomic<bool> = Atomic::new(false);
     if !suppressed {
-        pr_warn!("partition scan of a head disk without GD_SUPPRESS_PART_SCAN\n");
+        if !WARNED.xchg(true, Relaxed) {
+            kernel::warn_on!(true);
+        }
         return;
     }
     // SAFETY: `open_mutex` of the valid disk serialises rescans.
@@ -203,7 +213,13 @@ pub(crate) unsafe fn disk_head<'a>(disk: *mut bindings::gendisk) -> Option<&'a H
     unsafe { Head::from_raw((*disk).private_data.cast()) }
 }
 
-/// `open` of the head disk: pin the head.
+/// `open` of the head disk: pin the head and the driver module.
+///
+/// `mpath_ops` belongs to this library, so the block layer pins only the
+/// library; the driver module (`drv_module`) holds the template that every
+/// head disk operation reads, so it is pinned here for as long as the disk
+/// is open, as a driver's own `block_device_operations.owner` would be.
+/// While a head is open its driver cannot be unloaded.
 ///
 /// # Safety
 ///
@@ -214,13 +230,20 @@ pub(crate) unsafe extern "C" fn mpath_bdev_open(
     _mode: bindings::blk_mode_t,
 ) -> c_int {
     // SAFETY: The block layer passes our disk.
-    match unsafe { disk_head(disk) } {
-        Some(head) if head.try_get() => 0,
-        _ => ENXIO.to_errno(),
+    let Some(head) = (unsafe { disk_head(disk) }) else {
+        return ENXIO.to_errno();
+    };
+    if !head.get_drv_module() {
+        return ENXIO.to_errno();
     }
+    if !head.try_get() {
+        head.put_drv_module();
+        return ENXIO.to_errno();
+    }
+    0
 }
 
-/// `release` of the head disk: unpin the head.
+/// `release` of the head disk: unpin the head and the driver module.
 ///
 /// # Safety
 ///
@@ -229,8 +252,12 @@ pub(crate) unsafe extern "C" fn mpath_bdev_open(
 pub(crate) unsafe extern "C" fn mpath_bdev_release(disk: *mut bindings::gendisk) {
     // SAFETY: The block layer passes our disk.
     if let Some(head) = unsafe { disk_head(disk) } {
+        // Read the module first: the head may be freed by the put.
+        let module = head.drv_module();
         // SAFETY: `open` took this reference.
         unsafe { head.put() };
+        // SAFETY: `open` pinned the module.
+        unsafe { bindings::module_put(module) };
     }
 }
 
@@ -243,7 +270,7 @@ pub(crate) fn add_links(head: &Head) {
         return;
     }
     let guard = head.srcu_read();
-    for path in head.paths(&guard) {
+    for path in guard.paths() {
         let pdisk = path.disk();
         // SAFETY: `pdisk` is NULL or the path's valid gendisk.
         if !unsafe { disk_added(pdisk) } || path.test_and_set_flag(MPATH_DEVICE_SYSFS_ATTR_LINK) {
@@ -261,7 +288,16 @@ pub(crate) fn add_links(head: &Head) {
             )
         };
         if ret != 0 {
-            pr_err!("failed to create a multipath sysfs link: {}\n", ret);
+            // SAFETY: The head disk is added, so its device is live while
+            // the head is; `disk_name` is a NUL-terminated array of the
+            // valid path disk.
+            let (dev, name): (&kernel::device::Device, _) = unsafe {
+                (
+                    kernel::device::Device::from_raw(disk_to_dev(disk)),
+                    CStr::from_char_ptr((*pdisk).disk_name.as_ptr()),
+                )
+            };
+            dev_err!(dev, "failed to create link to {}\n", name);
             path.test_and_clear_flag(MPATH_DEVICE_SYSFS_ATTR_LINK);
         }
     }
@@ -348,10 +384,12 @@ mod tests {
         abi::{
             self,
             mpath_head_template,
-            MPATH_IOPOLICY_NUMA as NUMA, //
+            MPATH_IOPOLICY_NUMA as NUMA,
+            MPATH_STATE_OPTIMIZED as OPT, //
         },
         fake::{
             FakeHead,
+            FakePath,
             SyncTemplate,
             TEMPLATE, //
         },
@@ -416,6 +454,58 @@ mod tests {
         let ret =
             unsafe { abi::mpath_alloc_head_disk(core::ptr::null_mut(), core::ptr::null_mut(), -1) };
         assert_eq!(ret, EINVAL.to_errno());
+        Ok(())
+    }
+
+    #[test]
+    fn open_pins_the_driver_module_and_the_head() -> Result {
+        let mut h = FakeHead::new(NUMA)?;
+        assert_eq!(alloc_with(&h, &TEMPLATE), 0);
+        // SAFETY: The head is live and has a disk.
+        let disk = unsafe { (*h.raw).disk };
+        let raw = h.raw;
+        // SAFETY: The head is valid.
+        let head_refs = || unsafe { (*raw).ref_.refcount.refs.counter };
+        let (refs, mods) = (head_refs(), h.module_refs());
+        // SAFETY: `disk` is a head disk.
+        assert_eq!(unsafe { mpath_bdev_open(disk, 0) }, 0);
+        assert_eq!(head_refs(), refs + 1);
+        assert_eq!(h.module_refs(), mods.map(|m| m + 1));
+        // SAFETY: Pairs with the open above.
+        unsafe { mpath_bdev_release(disk) };
+        assert_eq!(head_refs(), refs);
+        assert_eq!(h.module_refs(), mods);
+        // A driver on its way out cannot be opened through its head.
+        h.unload_module();
+        // (`try_module_get()` accepts any module without CONFIG_MODULES.)
+        #[cfg(CONFIG_MODULES)]
+        {
+            // SAFETY: As above.
+            assert_eq!(unsafe { mpath_bdev_open(disk, 0) }, ENXIO.to_errno());
+            assert_eq!(head_refs(), refs);
+        }
+        // SAFETY: The head is live; its disk never went live.
+        unsafe {
+            abi::mpath_remove_disk(h.raw);
+            abi::mpath_put_disk(h.raw);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_head_without_a_disk_queues_no_requeue_work() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        let mut a = FakePath::new(OPT, -1)?;
+        h.add(&mut a);
+        // Nothing flushes the requeue work of a head without a disk
+        // (`mpath_put_disk()` does for one with): it must not be queued,
+        // or the head could be freed with the work on kblockd's list.
+        // SAFETY: The head is live; no callback.
+        unsafe { abi::mpath_revalidate_paths(h.raw, None) };
+        // SAFETY: `requeue_work` was initialised with the head.
+        let busy = unsafe { bindings::work_busy(&raw mut (*h.raw).requeue_work) };
+        assert_eq!(busy, 0);
+        h.delete(&mut a);
         Ok(())
     }
 

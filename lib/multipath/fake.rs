@@ -7,6 +7,7 @@
 use core::ptr;
 
 use kernel::{
+    alloc::flags::__GFP_ZERO,
     bindings,
     error::from_err_ptr,
     prelude::*,
@@ -48,60 +49,77 @@ impl FakePath {
             GFP_KERNEL,
         )?;
         p.dev.numa_node = node;
-        p.dev.access_state = state;
+        p.dev.access_state = abi::access_state(state);
         Ok(p)
     }
 }
 
-/// The fake driver's view of a path pointer.
+impl FakePath {
+    /// The path's `mpath_device`, as a pointer derived from the whole
+    /// object, so that the callbacks may cast it back to the `FakePath`.
+    pub(crate) fn mdev(&mut self) -> *mut mpath_device {
+        let p: *mut Self = self;
+        // SAFETY: `p` is valid; no reference to the field is formed.
+        unsafe { &raw mut (*p).dev }
+    }
+}
+
+/// The `FakePath` of a path pointer.
+///
+/// Fields are read through the raw pointer: the test owning the path may
+/// hold a mutable reference to it meanwhile, so no shared reference to it
+/// is formed here.
 ///
 /// # Safety
 ///
-/// `mdev` is the `dev` field of a live `FakePath`.
-unsafe fn fake<'a>(mdev: *mut mpath_device) -> &'a FakePath {
-    // SAFETY: `dev` is the first field of the `#[repr(C)]` `FakePath`.
-    unsafe { &*mdev.cast::<FakePath>() }
+/// `mdev` came from [`FakePath::mdev`] of a live `FakePath`.
+unsafe fn fake(mdev: *mut mpath_device) -> *const FakePath {
+    // CAST: `dev` is the first field of the `#[repr(C)]` `FakePath`, and
+    // `mdev` carries the provenance of the whole object.
+    mdev.cast::<FakePath>()
 }
 
 /// The `is_disabled` callback.
 ///
 /// # Safety
 ///
-/// `mdev` is the `dev` field of a live [`FakePath`].
+/// `mdev` came from [`FakePath::mdev`] of a live `FakePath`.
 unsafe extern "C" fn is_disabled(mdev: *mut mpath_device) -> bool {
     // SAFETY: Only fake paths are added to fake heads.
-    unsafe { fake(mdev) }.disabled
+    unsafe { (*fake(mdev)).disabled }
 }
 
 /// The `is_optimized` callback.
 ///
 /// # Safety
 ///
-/// `mdev` is the `dev` field of a live [`FakePath`].
+/// `mdev` came from [`FakePath::mdev`] of a live `FakePath`.
 unsafe extern "C" fn is_optimized(mdev: *mut mpath_device) -> bool {
     // SAFETY: As above.
-    let p = unsafe { fake(mdev) };
-    !p.disabled && p.dev.access_state == abi::MPATH_STATE_OPTIMIZED
+    unsafe {
+        !(*fake(mdev)).disabled
+            && (*mdev).access_state.0 == abi::access_state(abi::MPATH_STATE_OPTIMIZED).0
+    }
 }
 
 /// The `get_nr_active` callback.
 ///
 /// # Safety
 ///
-/// `mdev` is the `dev` field of a live [`FakePath`].
+/// `mdev` came from [`FakePath::mdev`] of a live `FakePath`.
 unsafe extern "C" fn get_nr_active(mdev: *mut mpath_device) -> c_int {
     // SAFETY: As above.
-    unsafe { fake(mdev) }.depth
+    unsafe { (*fake(mdev)).depth }
 }
 
 /// The `available_path` callback.
 ///
 /// # Safety
 ///
-/// `mdev` is the `dev` field of a live [`FakePath`].
+/// `mdev` came from [`FakePath::mdev`] of a live `FakePath`.
 unsafe extern "C" fn available_path(mdev: *mut mpath_device) -> bool {
     // SAFETY: As above.
-    unsafe { fake(mdev) }.available
+    unsafe { (*fake(mdev)).available }
 }
 
 /// The `get_iopolicy` callback.
@@ -109,9 +127,9 @@ unsafe extern "C" fn available_path(mdev: *mut mpath_device) -> bool {
 /// # Safety
 ///
 /// `head` is a [`FakeHead`].
-unsafe extern "C" fn get_iopolicy(head: *mut mpath_head) -> c_int {
+unsafe extern "C" fn get_iopolicy(head: *mut mpath_head) -> abi::mpath_iopolicy_e {
     // SAFETY: Fake heads point `drvdata` at a live `c_int` policy.
-    unsafe { Atomic::from_ptr((*head).drvdata.cast::<c_int>()) }.load(Relaxed)
+    abi::iopolicy_e(unsafe { Atomic::from_ptr((*head).drvdata.cast::<c_int>()) }.load(Relaxed))
 }
 
 /// How often `remove_head` ran.
@@ -145,31 +163,90 @@ pub(crate) static TEMPLATE: SyncTemplate = SyncTemplate(mpath_head_template {
     chr_uring_cmd_iopoll: None,
     get_iopolicy: Some(get_iopolicy),
     clone_bio: None,
-    device_groups: ptr::null(),
     ioctl_begin: None,
     ioctl_finish: None,
     bdev_ioctl: None,
 });
 
-/// A fake head with its own policy box; freed on drop.
+/// The fake driver's module: a `struct module` that is live and counts
+/// references as a loaded module does (`MODULE_STATE_LIVE`, `refcnt` at
+/// `MODULE_REF_BASE`), so that the module references the library takes
+/// are checked the same way whether libmultipath is built in or not.
+pub(crate) struct FakeModule(KBox<bindings::module>);
+
+impl FakeModule {
+    /// A live module without references.
+    fn new() -> Result<Self> {
+        let m = KBox::<bindings::module>::new_uninit(GFP_KERNEL | __GFP_ZERO)?;
+        // SAFETY: All-zero is a valid `struct module` (NULL pointers, empty
+        // name, `MODULE_STATE_LIVE`).
+        let mut m = unsafe { m.assume_init() };
+        m.state = bindings::module_state_MODULE_STATE_LIVE;
+        #[cfg(CONFIG_MODULE_UNLOAD)]
+        {
+            // MODULE_REF_BASE: the loader's own reference.
+            m.refcnt.counter = 1;
+        }
+        Ok(Self(m))
+    }
+
+    /// The module pointer the library sees.
+    fn as_ptr(&self) -> *mut bindings::module {
+        (&raw const *self.0).cast_mut()
+    }
+}
+
+/// A fake head with its own policy box and driver module; freed on drop.
 pub(crate) struct FakeHead {
     pub(crate) raw: *mut mpath_head,
     pub(crate) policy: KBox<c_int>,
+    module: FakeModule,
 }
 
 impl FakeHead {
     /// A head using [`TEMPLATE`] with policy `policy`.
     pub(crate) fn new(policy: c_int) -> Result<Self> {
-        let raw = from_err_ptr(abi::mpath_alloc_head())?;
+        let module = FakeModule::new()?;
         let mut policy = KBox::new(policy, GFP_KERNEL)?;
+        let raw = from_err_ptr(abi::mpath_alloc_head())?;
         // SAFETY: `raw` is a new head that only this test uses.
         unsafe {
             (*raw).mpdt = &TEMPLATE.0;
             (*raw).drvdata = (&raw mut *policy).cast();
-            (*raw).drv_module =
-                <crate::LibMultipath as kernel::ModuleMetadata>::THIS_MODULE.as_ptr();
+            (*raw).drv_module = module.as_ptr();
         }
-        Ok(Self { raw, policy })
+        Ok(Self {
+            raw,
+            policy,
+            module,
+        })
+    }
+
+    /// The references held on the fake driver module, or `None` in a
+    /// kernel without module unloading (which counts none).
+    pub(crate) fn module_refs(&self) -> Option<c_int> {
+        #[cfg(CONFIG_MODULE_UNLOAD)]
+        {
+            // SAFETY: The fake module is valid while `self` is.
+            Some(unsafe { bindings::module_refcount(self.module.as_ptr()) })
+        }
+        #[cfg(not(CONFIG_MODULE_UNLOAD))]
+        None
+    }
+
+    /// Drop the driver's reference, as a driver freeing its own object
+    /// does, and return the head pointer, which is only valid as long as
+    /// somebody else holds a reference.
+    pub(crate) fn put_driver_ref(&mut self) -> *mut mpath_head {
+        let raw = core::mem::replace(&mut self.raw, ptr::null_mut());
+        // SAFETY: We own the initial reference; `drop` puts NULL instead.
+        unsafe { abi::mpath_put_head(raw) };
+        raw
+    }
+
+    /// Mark the fake driver module as being unloaded.
+    pub(crate) fn unload_module(&mut self) {
+        self.module.0.state = bindings::module_state_MODULE_STATE_GOING;
     }
 
     /// Switch the I/O policy.
@@ -180,7 +257,7 @@ impl FakeHead {
     /// Add `path`.
     pub(crate) fn add(&self, path: &mut FakePath) {
         // SAFETY: The head is live and the path is on no list.
-        unsafe { abi::mpath_add_device(self.raw, &mut path.dev) };
+        unsafe { abi::mpath_add_device(self.raw, path.mdev()) };
     }
 
     /// Delete `path` the way a driver does: take it out of the node caches
@@ -188,12 +265,12 @@ impl FakeHead {
     /// paths left.
     pub(crate) fn delete(&self, path: &mut FakePath) -> bool {
         // SAFETY: The path is on this head's list, which is live.
-        if unsafe { abi::mpath_clear_current_path(&mut path.dev) } {
+        if unsafe { abi::mpath_clear_current_path(path.mdev()) } {
             // SAFETY: The head is live.
             unsafe { abi::mpath_synchronize(self.raw) };
         }
         // SAFETY: The path is on this head's list.
-        let empty = unsafe { abi::mpath_delete_device(&mut path.dev) };
+        let empty = unsafe { abi::mpath_delete_device(path.mdev()) };
         // SAFETY: The head is live.
         unsafe { abi::mpath_synchronize(self.raw) };
         empty
@@ -245,21 +322,4 @@ impl Drop for FakeHead {
 /// The current CPU's node as a slot index.
 pub(crate) fn this_node() -> usize {
     usize::try_from(crate::head::numa_node_id()).unwrap_or(0)
-}
-
-/// The module reference count of libmultipath, or 0 when built in.
-pub(crate) fn module_refs() -> c_int {
-    let m = <crate::LibMultipath as kernel::ModuleMetadata>::THIS_MODULE.as_ptr();
-    if m.is_null() {
-        return 0;
-    }
-    // SAFETY: `m` is this module, which is alive while its tests run.
-    unsafe { bindings::module_refcount(m) }
-}
-
-/// Whether libmultipath is a loadable module (so its refcount moves).
-pub(crate) fn is_module() -> bool {
-    !<crate::LibMultipath as kernel::ModuleMetadata>::THIS_MODULE
-        .as_ptr()
-        .is_null()
 }

@@ -275,9 +275,14 @@ pub(crate) unsafe extern "C" fn mpath_bdev_ioctl(
 
 /// `getgeo` of the head disk.
 ///
+/// A usable path answers with its own `getgeo`.  Without one (an outage,
+/// a delayed-removal window) or without that operation the head still
+/// answers, as stock NVMe's `nvme_getgeo()` always does: partitioning
+/// tools must not fail because no path is up.
+///
 /// # Safety
 ///
-/// Called by the block layer for a head disk.
+/// Called by the block layer for a head disk; `geo` is valid for writes.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn mpath_bdev_getgeo(
     disk: *mut bindings::gendisk,
@@ -287,11 +292,36 @@ pub(crate) unsafe extern "C" fn mpath_bdev_getgeo(
     let Some(head) = (unsafe { disk_head(disk) }) else {
         return ENXIO.to_errno();
     };
-    with_path(head, |fops, pdisk| match fops.getgeo {
+    let ret = with_path(head, |fops, pdisk| match fops.getgeo {
         // SAFETY: `pdisk` is valid under SRCU; `geo` is the caller's.
         Some(getgeo) => unsafe { getgeo(pdisk, geo) },
-        None => ENOTTY.to_errno(),
-    })
+        None => EWOULDBLOCK,
+    });
+    if ret != EWOULDBLOCK {
+        return ret;
+    }
+    // SAFETY: `disk` is our valid disk and `geo` the caller's buffer.
+    unsafe { default_geometry(disk, geo) };
+    0
+}
+
+/// The geometry of a disk without a geometry of its own: 64 heads of 32
+/// sectors, so a cylinder is 2048 sectors (`nvme_getgeo()`, and sd
+/// without a partition table).
+///
+/// # Safety
+///
+/// `disk` must be a valid gendisk and `geo` valid for writes.
+unsafe fn default_geometry(disk: *mut bindings::gendisk, geo: *mut bindings::hd_geometry) {
+    // SAFETY: `disk` is valid.
+    let capacity = unsafe { bindings::get_capacity(disk) };
+    // SAFETY: `geo` is valid for writes.
+    unsafe {
+        (*geo).heads = 1 << 6;
+        (*geo).sectors = 1 << 5;
+        // CAST: Truncates to 16 bits, as the C assignment does.
+        (*geo).cylinders = (capacity >> 11) as u16;
+    }
 }
 
 /// `get_unique_id` of the head disk.
@@ -567,7 +597,9 @@ mod tests {
         assert_eq!(ret, 42);
         assert_eq!(SEEN.load(Relaxed), s.path_disk.cast());
         // SAFETY: As above; `id` is unused by the fake.
-        let ret = unsafe { mpath_bdev_get_unique_id(s.head_disk, ptr::null_mut(), 0) };
+        let ret = unsafe {
+            mpath_bdev_get_unique_id(s.head_disk, ptr::null_mut(), bindings::blk_unique_id(0))
+        };
         assert_eq!(ret, 16);
         // SAFETY: A whole-disk bdev of the head disk.
         let ret = unsafe { mpath_bdev_ioctl(s.head_bdev(), 0, 5, 0) };
@@ -584,7 +616,7 @@ mod tests {
     fn missing_operations_give_block_layer_errors() -> Result {
         let s = Setup::new()?;
         // SAFETY: A whole-disk bdev of the head disk.
-        let ret = unsafe { mpath_pr_reserve(s.head_bdev(), 1, 1, 0) };
+        let ret = unsafe { mpath_pr_reserve(s.head_bdev(), 1, bindings::pr_type(1), 0) };
         assert_eq!(ret, EOPNOTSUPP.to_errno());
         // SAFETY: As above.
         let ret = unsafe { mpath_pr_clear(s.head_bdev(), 1) };
@@ -596,9 +628,6 @@ mod tests {
     fn no_usable_path_would_block() -> Result {
         let mut s = Setup::new()?;
         s.path.disabled = true;
-        // SAFETY: The head disk is a valid head disk.
-        let ret = unsafe { mpath_bdev_getgeo(s.head_disk, ptr::null_mut()) };
-        assert_eq!(ret, EWOULDBLOCK);
         // SAFETY: A whole-disk bdev of the head disk.
         let ret = unsafe { mpath_bdev_ioctl(s.head_bdev(), 0, 5, 0) };
         assert_eq!(ret, EWOULDBLOCK);
@@ -606,8 +635,37 @@ mod tests {
         let ret = unsafe { mpath_pr_register(s.head_bdev(), 1, 4, 0) };
         assert_eq!(ret, EWOULDBLOCK);
         // SAFETY: As above.
-        let ret = unsafe { mpath_bdev_get_unique_id(s.head_disk, ptr::null_mut(), 0) };
+        let ret = unsafe {
+            mpath_bdev_get_unique_id(s.head_disk, ptr::null_mut(), bindings::blk_unique_id(0))
+        };
         assert_eq!(ret, EWOULDBLOCK);
+        s.path.disabled = false;
+        Ok(())
+    }
+
+    #[test]
+    fn geometry_without_a_usable_path() -> Result {
+        let mut s = Setup::new()?;
+        // 1 GiB and a bit: 2^21 + 4096 sectors are 1026 cylinders.
+        // SAFETY: The head disk is valid and not added.
+        unsafe { bindings::set_capacity(s.head_disk, (1 << 21) + 4096) };
+        // SAFETY: All-zero is a valid `hd_geometry`.
+        let mut geo: bindings::hd_geometry = unsafe { core::mem::zeroed() };
+        s.path.disabled = true;
+        SEEN.store(ptr::null_mut(), Relaxed);
+        // SAFETY: The head disk is a valid head disk; `geo` is ours.
+        let ret = unsafe { mpath_bdev_getgeo(s.head_disk, &mut geo) };
+        assert_eq!(ret, 0);
+        assert!(SEEN.load(Relaxed).is_null());
+        assert_eq!((geo.heads, geo.sectors, geo.cylinders), (64, 32, 1026));
+        // The same without any path at all.
+        s.head.delete(&mut s.path);
+        geo.cylinders = 0;
+        // SAFETY: As above.
+        let ret = unsafe { mpath_bdev_getgeo(s.head_disk, &mut geo) };
+        assert_eq!(ret, 0);
+        assert_eq!(geo.cylinders, 1026);
+        s.head.add(&mut s.path);
         s.path.disabled = false;
         Ok(())
     }

@@ -39,9 +39,13 @@ use kernel::{
             Relaxed,
             Release, //
         },
-        static_lock_class, //
+        static_lock_class,
+        Refcount, //
     },
-    types::Opaque, //
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    },
 };
 
 use crate::{
@@ -120,7 +124,7 @@ impl Head {
                 c"&head->requeue_lock".as_char_ptr(),
                 static_lock_class!().as_ptr(),
             );
-            bindings::refcount_set(&raw mut (*head).r#ref.refcount, 1);
+            bindings::refcount_set(&raw mut (*head).ref_.refcount, 1);
             bindings::init_work_with_key(
                 &raw mut (*head).requeue_work,
                 Some(crate::bio::requeue_work_fn),
@@ -136,8 +140,24 @@ impl Head {
                 static_lock_class!().as_ptr(),
             );
             // Initialised for every head, with or without a disk:
-            // `mpath_add_device()` always cancels it.
-            bindings::init_delayed_work(&raw mut (*head).remove_work, Some(remove_work_fn));
+            // `mpath_add_device()` always cancels it.  A lock class for
+            // the work and one for its timer, as `DelayedWork::new()`
+            // gives them (that type cannot be used: the field has the C
+            // layout of `struct delayed_work` in `struct mpath_head`).
+            bindings::init_work_with_key(
+                &raw mut (*head).remove_work.work,
+                Some(remove_work_fn),
+                false,
+                c"&head->remove_work".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
+            bindings::timer_init_key(
+                &raw mut (*head).remove_work.timer,
+                Some(bindings::delayed_work_timer_fn),
+                bindings::TIMER_IRQSAFE,
+                c"&head->remove_work.timer".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
             // CAST: `nr` is at most `MAX_NUMNODES`.
             (*head).nr_current_paths = nr as c_uint;
         }
@@ -181,19 +201,24 @@ impl Head {
         self.0.get()
     }
 
+    /// The reference count, the `refcount_t` inside the head's `kref` (a
+    /// C-layout field drivers see, so not a Rust-owned `Refcount`).
+    fn refcount(&self) -> &Refcount {
+        // SAFETY: By the type invariants the head, and so its refcount, is
+        // valid while `self` is; C touches it only through kref_*().
+        unsafe { Refcount::from_raw(&raw mut (*self.as_raw()).ref_.refcount) }
+    }
+
     /// Take a reference unless the count already dropped to zero.
     pub(crate) fn try_get(&self) -> bool {
-        // SAFETY: By the type invariants the head, and so its refcount, is
-        // valid; the refcount is only accessed through atomic operations.
-        unsafe { bindings::refcount_inc_not_zero(&raw mut (*self.as_raw()).r#ref.refcount) }
+        self.refcount().inc_not_zero()
     }
 
     /// Drop a reference; returns `true` if it was the last one.
     ///
     /// The memory is *not* freed; that is [`Head::put`]'s job.
     fn release_ref(&self) -> bool {
-        // SAFETY: By the type invariants the refcount is valid.
-        unsafe { bindings::refcount_dec_and_test(&raw mut (*self.as_raw()).r#ref.refcount) }
+        self.refcount().dec_and_test()
     }
 
     /// Drop a reference, freeing the head when it was the last one.
@@ -217,6 +242,9 @@ impl Head {
     /// `head` came from [`Head::alloc`], its count is zero and nobody uses
     /// it any more.
     unsafe fn free(head: *mut mpath_head) {
+        // No delayed removal can be pending: a queued `remove_work` owns a
+        // reference (`removal::can_remove_head()`), so the count cannot
+        // have reached zero before the work ran or was cancelled.
         // SAFETY: The caller guarantees that the head is valid and unused.
         let nr = unsafe { (*head).nr_current_paths } as usize;
         // SAFETY: The SRCU domain was initialised by `alloc` and has no
@@ -267,22 +295,38 @@ pub(crate) enum Counter {
     FailNoAvailablePath,
 }
 
-/// A held `mpath_head.lock`.
-pub(crate) struct HeadLock<'a>(&'a Head);
+/// A held `mpath_head.lock`: the only way to the state the lock protects
+/// (the path list for writers, the delayed-removal fields), so that state
+/// can only be reached through the lock of its own head.
+///
+/// `head->lock` is a C `struct mutex` embedded in `struct mpath_head`,
+/// which C drivers see, so the kernel crate's `Mutex<T>` (which owns its
+/// data) cannot wrap it; this guard plays its part.  Like the kernel's
+/// guards it is not `Send`: a mutex is released by the task that took it.
+pub(crate) struct HeadLock<'a> {
+    head: &'a Head,
+    _not_send: NotThreadSafe,
+}
 
 impl Drop for HeadLock<'_> {
     fn drop(&mut self) {
         // SAFETY: The guard exists only while the mutex is held by us.
-        unsafe { bindings::mutex_unlock(&raw mut (*self.0.as_raw()).lock) };
+        unsafe { bindings::mutex_unlock(&raw mut (*self.head.as_raw()).lock) };
     }
 }
 
-/// A held SRCU read section of a head.
+/// A held SRCU read section of a head, the only way to walk its paths and
+/// read its per-node path cache.
 ///
-/// Paths found on the head's list stay valid while the guard lives.
+/// Paths found on the head's list stay valid while the guard lives.  The
+/// SRCU domain is a C `struct srcu_struct` embedded in `struct mpath_head`
+/// (C drivers synchronize it), so `kernel::sync::Srcu`, which owns its
+/// domain, cannot be used.  Not `Send`: the read section belongs to the
+/// task that entered it.
 pub(crate) struct SrcuGuard<'a> {
     head: &'a Head,
     idx: c_int,
+    _not_send: NotThreadSafe,
 }
 
 impl SrcuGuard<'_> {
@@ -375,26 +419,39 @@ fn workqueue() -> Option<*mut bindings::workqueue_struct> {
 }
 
 /// The delayed removal work function: the head outlived its last path for
-/// `delayed_removal_secs`, so the driver removes it now.
+/// `delayed_removal_secs`, so the driver removes it now, unless a path
+/// came back meanwhile (its `mpath_add_device()` lost the race to cancel
+/// the already running work).
 ///
 /// # Safety
 ///
 /// Called by the workqueue core with the `remove_work.work` of a head.
 unsafe extern "C" fn remove_work_fn(work: *mut bindings::work_struct) {
-    // SAFETY: `work` is embedded in the `remove_work` of a head that stays
-    // allocated until the removal ran or was cancelled.
+    // SAFETY: `work` is embedded in the `remove_work` of a head, and the
+    // queued work owns a reference to that head (`can_remove_head()`), so
+    // the head stays allocated until the `put` below.
     let head = unsafe { kernel::container_of!(work, mpath_head, remove_work.work) };
     // SAFETY: As above.
     let Some(h) = (unsafe { Head::from_raw(head) }) else {
         return;
     };
-    // Read the module first: the head may be gone after the callback.
-    let module = h.drv_module();
-    if let Some(remove) = h.template().and_then(|t| t.ops().remove_head) {
-        // SAFETY: The head is valid; the driver tears it down here.
-        unsafe { remove(head) };
+    let pathless = {
+        let lock = h.lock();
+        lock.no_paths()
+    };
+    if pathless {
+        // The template lives in the driver module, which the queued work
+        // pins.
+        if let Some(remove) = h.template().and_then(|t| t.ops().remove_head) {
+            // SAFETY: The head is valid; the driver tears it down here.
+            unsafe { remove(head) };
+        }
     }
-    // SAFETY: `mpath_can_remove_head()` pinned the module for this run.
+    // Read the module first: the put may free the head.
+    let module = h.drv_module();
+    // SAFETY: The work's own reference; it may be the last one.
+    unsafe { h.put() };
+    // SAFETY: `can_remove_head()` pinned the module for this run.
     unsafe { bindings::module_put(module) };
 }
 
@@ -411,59 +468,36 @@ impl Head {
         let Some(get) = self.template().and_then(|t| t.ops().get_iopolicy) else {
             return Policy::Numa;
         };
+        // CAST: The enum's storage, decoded as a raw `int`.
         // SAFETY: The head is valid and uses this template.
-        Policy::from_raw(unsafe { get(self.as_raw()) })
+        Policy::from_raw(unsafe { get(self.as_raw()) }.0 as c_int)
     }
 
     /// Take `mpath_head.lock`.
     pub(crate) fn lock(&self) -> HeadLock<'_> {
         // SAFETY: By the type invariants the mutex is initialised.
         unsafe { bindings::mutex_lock(&raw mut (*self.as_raw()).lock) };
-        HeadLock(self)
+        HeadLock {
+            head: self,
+            _not_send: NotThreadSafe,
+        }
     }
 
     /// Enter an SRCU read section.
     pub(crate) fn srcu_read(&self) -> SrcuGuard<'_> {
         // SAFETY: By the type invariants the SRCU domain is initialised.
         let idx = unsafe { bindings::srcu_read_lock(&raw mut (*self.as_raw()).srcu) };
-        SrcuGuard { head: self, idx }
+        SrcuGuard {
+            head: self,
+            idx,
+            _not_send: NotThreadSafe,
+        }
     }
 
     /// The path list head.
     fn dev_list(&self) -> *mut bindings::list_head {
         // SAFETY: By the type invariants the head is valid.
         unsafe { &raw mut (*self.as_raw()).dev_list }
-    }
-
-    /// Walk the paths under `guard`.
-    pub(crate) fn paths<'g>(&self, guard: &'g SrcuGuard<'_>) -> Paths<'g> {
-        let list = guard.head().dev_list();
-        Paths {
-            list,
-            pos: list,
-            _guard: PhantomData,
-        }
-    }
-
-    /// Link `path` at the tail of the list.
-    pub(crate) fn link_path(&self, _lock: &HeadLock<'_>, path: &Path) {
-        // SAFETY: The mutex serialises list writers; readers use SRCU.  The
-        // driver guarantees that `path` is not on a list.
-        unsafe { bindings::list_add_tail_rcu(path.siblings(), self.dev_list()) };
-    }
-
-    /// Unlink `path`; readers may still see it until a grace period ends.
-    pub(crate) fn unlink_path(&self, _lock: &HeadLock<'_>, path: &Path) {
-        // SAFETY: As in `link_path`; the driver guarantees that `path` is on
-        // this head's list.
-        unsafe { bindings::list_del_rcu(path.siblings()) };
-    }
-
-    /// Whether the path list is empty.
-    pub(crate) fn no_paths(&self, _lock: &HeadLock<'_>) -> bool {
-        let list = self.dev_list();
-        // SAFETY: The list head is valid; writers are excluded by the lock.
-        unsafe { (*list).next == list }
     }
 
     /// The number of per-node path slots.
@@ -488,48 +522,6 @@ impl Head {
                     .add(node),
             )
         })
-    }
-
-    /// The path cached for `node`, if any.
-    pub(crate) fn cached_path<'g>(
-        &self,
-        _guard: &'g SrcuGuard<'_>,
-        node: usize,
-    ) -> Option<&'g Path> {
-        // ORDERING: acquire pairs with the release in `cache_path()`, as
-        // `srcu_dereference()` with `rcu_assign_pointer()`.
-        let ptr = self.slot(node)?.load(Acquire);
-        // SAFETY: A path is removed from every slot before its grace period
-        // starts (`mpath_clear_current_path()`), so a path read under the
-        // guard stays valid while the guard lives.
-        unsafe { Path::from_raw(ptr) }
-    }
-
-    /// The path cached for `node` and the other paths in round-robin order
-    /// from it: the paths after it in the list, then, wrapping around, the
-    /// paths before it.
-    ///
-    /// The walk starts at the cached path, so it costs nothing to reach
-    /// the paths right after it, however long the list.
-    pub(crate) fn cached_path_and_rest<'g>(
-        &self,
-        guard: &'g SrcuGuard<'_>,
-        node: usize,
-    ) -> Option<(&'g Path, impl Iterator<Item = &'g Path> + 'g)> {
-        let old = self.cached_path(guard, node)?;
-        // INVARIANT: A slot only holds paths that are on the list: a driver
-        // clears a path from every slot (and lets the readers that saw it
-        // finish) before it deletes the path (`mpath_delete_device()`).
-        // So `old` is on the list during the guard, and its `next` chain
-        // leads over entries that were on the list during the guard, which
-        // stay valid until the guard ends, to the list head.
-        let after = Paths {
-            list: guard.head().dev_list(),
-            pos: old.siblings(),
-            _guard: PhantomData,
-        };
-        let before = self.paths(guard).take_while(move |p| *p != old);
-        Some((old, Iterator::chain(after, before)))
     }
 
     /// Cache `path` for `node`.
@@ -609,18 +601,6 @@ impl Head {
         }
     }
 
-    /// `delayed_removal_secs`.
-    pub(crate) fn delayed_removal_secs(&self, _lock: &HeadLock<'_>) -> u32 {
-        // SAFETY: The head is valid; the field is written under the lock.
-        unsafe { (*self.as_raw()).delayed_removal_secs }
-    }
-
-    /// Set `delayed_removal_secs`.
-    pub(crate) fn set_delayed_removal_secs(&self, _lock: &HeadLock<'_>, secs: u32) {
-        // SAFETY: The head is valid and we hold the lock.
-        unsafe { (*self.as_raw()).delayed_removal_secs = secs };
-    }
-
     /// The module pinned while a removal is pending.
     pub(crate) fn drv_module(&self) -> *mut bindings::module {
         // SAFETY: The head is valid; the driver sets the field before use.
@@ -640,33 +620,6 @@ impl Head {
         unsafe { bindings::module_put(self.drv_module()) };
     }
 
-    /// (Re)arm the delayed removal to run in `secs` seconds.
-    ///
-    /// Returns `None` without a workqueue, else whether a removal was
-    /// already pending (it is then only re-timed).
-    pub(crate) fn arm_removal(&self, _lock: &HeadLock<'_>, secs: u32) -> Option<bool> {
-        let wq = workqueue()?;
-        let delay = u64::from(secs)
-            .saturating_mul(u64::from(bindings::HZ))
-            .min((c_ulong::MAX >> 1) as u64);
-        // SAFETY: `remove_work` was initialised in `alloc`; `wq` is live.
-        let pending = unsafe {
-            bindings::mod_delayed_work_on(
-                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
-                wq,
-                &raw mut (*self.as_raw()).remove_work,
-                delay as c_ulong,
-            )
-        };
-        Some(pending)
-    }
-
-    /// Cancel a pending delayed removal; true if one was pending.
-    pub(crate) fn cancel_removal(&self) -> bool {
-        // SAFETY: `remove_work` was initialised in `alloc`.
-        unsafe { bindings::cancel_delayed_work(&raw mut (*self.as_raw()).remove_work) }
-    }
-
     /// Wait for a pending delayed removal to run.
     #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
     pub(crate) fn flush_removal(&self) {
@@ -683,6 +636,118 @@ impl Head {
         unsafe {
             bindings::queue_work_on(bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int, wq, work)
         };
+    }
+}
+
+impl HeadLock<'_> {
+    /// Link `path` at the tail of the list.
+    pub(crate) fn link_path(&self, path: &Path) {
+        // SAFETY: The mutex serialises list writers; readers use SRCU.  The
+        // driver guarantees that `path` is not on a list.
+        unsafe { bindings::list_add_tail_rcu(path.siblings(), self.head.dev_list()) };
+    }
+
+    /// Unlink `path`; readers may still see it until a grace period ends.
+    pub(crate) fn unlink_path(&self, path: &Path) {
+        // SAFETY: As in `link_path`; the driver guarantees that `path` is on
+        // this head's list.
+        unsafe { bindings::list_del_rcu(path.siblings()) };
+    }
+
+    /// Whether the path list is empty.
+    pub(crate) fn no_paths(&self) -> bool {
+        let list = self.head.dev_list();
+        // SAFETY: The list head is valid; writers are excluded by the lock.
+        unsafe { (*list).next == list }
+    }
+
+    /// `delayed_removal_secs`.
+    pub(crate) fn delayed_removal_secs(&self) -> u32 {
+        // SAFETY: The head is valid; the field is written under the lock.
+        unsafe { (*self.head.as_raw()).delayed_removal_secs }
+    }
+
+    /// Set `delayed_removal_secs`.
+    pub(crate) fn set_delayed_removal_secs(&self, secs: u32) {
+        // SAFETY: The head is valid and we hold the lock.
+        unsafe { (*self.head.as_raw()).delayed_removal_secs = secs };
+    }
+
+    /// (Re)arm the delayed removal to run in `secs` seconds.
+    ///
+    /// Returns `None` without a workqueue, else whether a removal was
+    /// already pending (it is then only re-timed).
+    pub(crate) fn arm_removal(&self, secs: u32) -> Option<bool> {
+        let wq = workqueue()?;
+        let delay = u64::from(secs)
+            .saturating_mul(u64::from(bindings::HZ))
+            .min((c_ulong::MAX >> 1) as u64);
+        // SAFETY: `remove_work` was initialised in `alloc`; `wq` is live.
+        let pending = unsafe {
+            bindings::mod_delayed_work_on(
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                wq,
+                &raw mut (*self.head.as_raw()).remove_work,
+                delay as c_ulong,
+            )
+        };
+        Some(pending)
+    }
+
+    /// Cancel a pending delayed removal; true if one was pending, whose
+    /// references the caller then owns (`removal::release()`).
+    pub(crate) fn cancel_removal(&self) -> bool {
+        // SAFETY: `remove_work` was initialised in `alloc`.
+        unsafe { bindings::cancel_delayed_work(&raw mut (*self.head.as_raw()).remove_work) }
+    }
+}
+
+impl SrcuGuard<'_> {
+    /// Walk the paths.
+    pub(crate) fn paths(&self) -> Paths<'_> {
+        let list = self.head.dev_list();
+        Paths {
+            list,
+            pos: list,
+            _guard: PhantomData,
+        }
+    }
+
+    /// The path cached for `node`, if any.
+    pub(crate) fn cached_path(&self, node: usize) -> Option<&Path> {
+        // ORDERING: acquire pairs with the release in `cache_path()`, as
+        // `srcu_dereference()` with `rcu_assign_pointer()`.
+        let ptr = self.head.slot(node)?.load(Acquire);
+        // SAFETY: A path is removed from every slot before its grace period
+        // starts (`mpath_clear_current_path()`), so a path read under the
+        // guard stays valid while the guard lives.
+        unsafe { Path::from_raw(ptr) }
+    }
+
+    /// The path cached for `node` and the other paths in round-robin order
+    /// from it: the paths after it in the list, then, wrapping around, the
+    /// paths before it.
+    ///
+    /// The walk starts at the cached path, so it costs nothing to reach
+    /// the paths right after it, however long the list.
+    pub(crate) fn cached_path_and_rest(
+        &self,
+        node: usize,
+    ) -> Option<(&Path, impl Iterator<Item = &Path> + '_)> {
+        let old = self.cached_path(node)?;
+        // INVARIANT: A slot only holds paths that are on the list: a driver
+        // clears a path from every slot (and lets the readers that saw it
+        // finish) before it deletes the path (`mpath_delete_device()`).
+        // So `old` is on the list during the guard, and its `next` chain
+        // leads over entries that were on the list during the guard, which
+        // stay valid until the guard ends, to the list head.
+        let after = Paths {
+            list: self.head.dev_list(),
+            pos: old.siblings(),
+            _guard: PhantomData,
+        };
+        let before = self.paths().take_while(move |p| *p != old);
+        Some((old, Iterator::chain(after, before)))
     }
 }
 
@@ -722,7 +787,7 @@ mod tests {
     /// Read a head's reference count.
     fn refs(head: &Head) -> i32 {
         // SAFETY: The head is valid; nothing else touches it in these tests.
-        unsafe { (*head.as_raw()).r#ref.refcount.refs.counter }
+        unsafe { (*head.as_raw()).ref_.refcount.refs.counter }
     }
 
     /// Allocate a head through the C entry point.

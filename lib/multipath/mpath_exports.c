@@ -84,12 +84,6 @@ const struct attribute_group mpath_attr_group = {
 };
 EXPORT_SYMBOL_GPL(mpath_attr_group);
 
-const struct attribute_group *mpath_device_groups[] = {
-	&mpath_attr_group,
-	NULL,
-};
-EXPORT_SYMBOL_GPL(mpath_device_groups);
-
 void mpath_trace_bio_remap(struct bio *bio, struct mpath_head *head)
 {
 	trace_block_bio_remap(bio, disk_devt(head->disk),
@@ -104,6 +98,15 @@ void mpath_warn_no_path(struct mpath_head *head, bool requeue)
 		dev_warn_ratelimited(dev, "no usable path - requeuing I/O\n");
 	else
 		dev_warn_ratelimited(dev, "no available path - failing I/O\n");
+}
+
+/*
+ * i_cdev sits in an anonymous union of struct inode, whose Rust name
+ * bindgen derives from its position: reach it from C.
+ */
+struct mpath_head *mpath_chr_inode_head(struct inode *inode)
+{
+	return container_of(inode->i_cdev, struct mpath_head, cdev);
 }
 
 /*

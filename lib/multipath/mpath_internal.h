@@ -47,5 +47,6 @@ int mpath_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			       unsigned int poll_flags);
 void mpath_trace_bio_remap(struct bio *bio, struct mpath_head *head);
 void mpath_warn_no_path(struct mpath_head *head, bool requeue);
+struct mpath_head *mpath_chr_inode_head(struct inode *inode);
 
 #endif /* _LIB_MULTIPATH_INTERNAL_H */

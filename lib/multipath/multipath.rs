@@ -7,8 +7,9 @@
 //! per-path object.  The library owns the head: its lifetime, its path list
 //! its gendisk, path selection and I/O routing.
 //!
-//! The C interface is `include/linux/multipath.h`, generated from [`abi`]
-//! with cbindgen; the exports live in `mpath_exports.c`.
+//! The C interface is `include/linux/multipath.h`; [`abi`] implements it on
+//! the types bindgen makes of that header, and the exports live in
+//! `mpath_exports.c`.
 //!
 //! Lock order: `mpath_head.lock` (mutex) before the SRCU read side of the
 //! head; nothing sleeps under `mpath_head.requeue_lock`.

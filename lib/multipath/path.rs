@@ -91,8 +91,12 @@ impl Path {
 
     /// The access class the driver last set.
     pub(crate) fn access(&self) -> Access {
+        // CAST: The C enum's storage, an aligned `unsigned int`, read as
+        // the `int` the decoder takes.
         // SAFETY: By the type invariants the path is valid.
-        let raw = unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).access_state) }.load(Relaxed);
+        let state = unsafe { &raw mut (*self.as_raw()).access_state }.cast::<core::ffi::c_int>();
+        // SAFETY: The driver writes the field with `WRITE_ONCE()` at most.
+        let raw = unsafe { Atomic::from_ptr(state) }.load(Relaxed);
         Access::from_raw(raw)
     }
 

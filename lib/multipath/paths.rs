@@ -27,15 +27,20 @@ use crate::{
 /// Add `path` to the tail of `head`'s path list.
 ///
 /// A returning path aborts a pending delayed removal of the head, which
-/// releases the driver module reference that removal held.
+/// releases the module and head references that removal held.  Linking
+/// and cancelling happen under one hold of `head->lock`, the lock under
+/// which a removal is armed only for a head without paths.
 pub(crate) fn add(head: &Head, path: &Path) {
     path.set_head(head.as_raw());
-    {
+    let cancelled = {
         let lock = head.lock();
-        head.link_path(&lock, path);
-    }
-    if head.cancel_removal() {
-        head.put_drv_module();
+        lock.link_path(path);
+        lock.cancel_removal()
+    };
+    if cancelled {
+        // SAFETY: The cancelled removal's references; the driver adding a
+        // path holds a head reference of its own.
+        unsafe { crate::removal::release(head) };
     }
 }
 
@@ -45,14 +50,14 @@ pub(crate) fn add(head: &Head, path: &Path) {
 /// period (`mpath_synchronize()`) before freeing or reusing it.
 pub(crate) fn delete(head: &Head, path: &Path) -> bool {
     let lock = head.lock();
-    head.unlink_path(&lock, path);
-    head.no_paths(&lock)
+    lock.unlink_path(path);
+    lock.no_paths()
 }
 
 /// Whether `head` has no paths.
 pub(crate) fn empty(head: &Head) -> bool {
     let lock = head.lock();
-    head.no_paths(&lock)
+    lock.no_paths()
 }
 
 /// Drop `path` from every node's cache; true if any slot pointed to it.
@@ -87,12 +92,16 @@ fn info(t: &Template, path: &Path, policy: Policy, node: i32) -> PathInfo {
     }
 }
 
-/// Full scan for `node` (numa distances), caching the result.
-fn refresh_node<'g>(guard: &'g SrcuGuard<'_>, t: &Template, node: i32) -> Option<&'g Path> {
+/// Full scan for `node`, caching the result; NUMA distances count only
+/// under the numa policy (as in NVMe's `__nvme_find_path()`).
+fn refresh_node<'g>(
+    guard: &'g SrcuGuard<'_>,
+    t: &Template,
+    policy: Policy,
+    node: i32,
+) -> Option<&'g Path> {
     let head = guard.head();
-    let paths = head
-        .paths(guard)
-        .map(|p| (p, info(t, p, Policy::Numa, node)));
+    let paths = guard.paths().map(|p| (p, info(t, p, policy, node)));
     let choice = select::nearest(paths)?;
     if let Ok(n) = usize::try_from(node) {
         head.cache_path(n, choice.id);
@@ -107,19 +116,19 @@ fn refresh_node<'g>(guard: &'g SrcuGuard<'_>, t: &Template, node: i32) -> Option
 /// while the head disk is still open.
 pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let head = guard.head();
-    head.paths(guard).next()?;
+    guard.paths().next()?;
     let t = head.template()?;
     let policy = head.policy();
     let node = numa_node_id();
     let slot = usize::try_from(node).ok();
     let with_info = |p: &'g Path| (p, info(&t, p, policy, node));
-    let paths = head.paths(guard).map(with_info);
+    let paths = guard.paths().map(with_info);
     let choice = match policy {
         Policy::Numa => {
-            let cached = slot.and_then(|n| head.cached_path(guard, n));
+            let cached = slot.and_then(|n| guard.cached_path(n));
             select::numa(cached.map(|p| (p, t.is_optimized(p))), paths)
         }
-        Policy::RoundRobin => match slot.and_then(|n| head.cached_path_and_rest(guard, n)) {
+        Policy::RoundRobin => match slot.and_then(|n| guard.cached_path_and_rest(n)) {
             Some((old, rest)) => select::round_robin(Some(with_info(old)), rest.map(with_info)),
             None => select::round_robin(None, paths),
         },
@@ -143,10 +152,11 @@ pub(crate) fn refresh_for(head: &Head, path: &Path) {
     if !t.is_optimized(path) {
         return;
     }
+    let policy = head.policy();
     let guard = head.srcu_read();
     for node in (0..head.nr_current_paths()).filter(|&n| node_online(n)) {
         if let Ok(node) = i32::try_from(node) {
-            refresh_node(&guard, &t, node);
+            refresh_node(&guard, &t, policy, node);
         }
     }
 }
@@ -160,7 +170,7 @@ pub(crate) fn available(guard: &SrcuGuard<'_>) -> bool {
         return false;
     }
     if let Some(t) = head.template() {
-        if head.paths(guard).any(|p| t.available(p)) {
+        if guard.paths().any(|p| t.available(p)) {
             return true;
         }
     }
@@ -168,9 +178,9 @@ pub(crate) fn available(guard: &SrcuGuard<'_>) -> bool {
 }
 
 /// The nodes whose cache holds `path` when `policy` is numa (else nothing), printed as
-/// a node list ("0-1,3") into `out`.
+/// a node list ("0-1,3") into `out`; a path on no head is used by no node.
 pub(crate) fn numa_nodes(
-    head: &Head,
+    head: Option<&Head>,
     path: &Path,
     policy: Policy,
     out: &mut impl core::fmt::Write,
@@ -178,9 +188,12 @@ pub(crate) fn numa_nodes(
     if policy != Policy::Numa {
         return Ok(());
     }
+    let Some(head) = head else {
+        return out.write_str("\n");
+    };
     let guard = head.srcu_read();
     let nodes = (0..head.nr_current_paths())
-        .filter(|&node| head.cached_path(&guard, node).is_some_and(|p| p == path));
+        .filter(|&node| guard.cached_path(node).is_some_and(|p| p == path));
     crate::sysfs::write_ranges(out, nodes)?;
     out.write_str("\n")
 }
@@ -205,7 +218,10 @@ mod tests {
         },
         head::EWOULDBLOCK,
     };
-    use kernel::prelude::*;
+    use kernel::{
+        bindings,
+        prelude::*, //
+    };
 
     #[test]
     fn add_delete_and_empty() -> Result {
@@ -374,9 +390,9 @@ mod tests {
         h.add(&mut a);
         assert_eq!(h.pick(), Ok(&raw mut a.dev));
         // SAFETY: `a` is a path of the live head.
-        assert!(unsafe { abi::mpath_clear_current_path(&mut a.dev) });
+        assert!(unsafe { abi::mpath_clear_current_path(a.mdev()) });
         // SAFETY: As above.
-        assert!(!unsafe { abi::mpath_clear_current_path(&mut a.dev) });
+        assert!(!unsafe { abi::mpath_clear_current_path(a.mdev()) });
         assert!(h.cached(this_node()).is_null());
         assert_eq!(h.pick(), Ok(&raw mut a.dev));
         // SAFETY: The head is live.
@@ -403,6 +419,16 @@ mod tests {
         unsafe extern "C" fn not_ready(_mdev: *mut abi::mpath_device) {
             CALLS.add(1, Relaxed);
         }
+        static LAST: Atomic<*mut abi::mpath_device> = Atomic::new(core::ptr::null_mut());
+        /// Count calls and remember the path.
+        ///
+        /// # Safety
+        ///
+        /// Always safe to call.
+        unsafe extern "C" fn record(mdev: *mut abi::mpath_device) {
+            CALLS.add(1, Relaxed);
+            LAST.store(mdev, Relaxed);
+        }
         let h = FakeHead::new(NUMA)?;
         let mut a = FakePath::new(OPT, -1)?;
         h.add(&mut a);
@@ -413,6 +439,47 @@ mod tests {
         // Without disks no capacity differs, so no path is marked.
         assert_eq!(CALLS.load(Relaxed), 0);
         h.delete(&mut a);
+
+        // With disks: the path whose capacity differs from the head's is
+        // handed to the callback, the other one is not.
+        // SAFETY: The head is live; NULL limits mean defaults.
+        kernel::error::to_result(unsafe {
+            abi::mpath_alloc_head_disk(h.raw, core::ptr::null_mut(), -1)
+        })?;
+        let mut disks = [core::ptr::null_mut(); 2];
+        for d in disks.iter_mut() {
+            // SAFETY: NULL limits mean defaults.
+            *d = kernel::error::from_err_ptr(unsafe {
+                bindings::blk_alloc_disk(core::ptr::null_mut(), -1)
+            })?;
+        }
+        let mut b = FakePath::new(OPT, -1)?;
+        a.dev.disk = disks[0];
+        b.dev.disk = disks[1];
+        // SAFETY: The disks are valid and not added.
+        unsafe {
+            bindings::set_capacity((*h.raw).disk, 2048);
+            bindings::set_capacity(disks[0], 2048);
+            bindings::set_capacity(disks[1], 4096);
+        }
+        h.add(&mut a);
+        h.add(&mut b);
+        CALLS.store(0, Relaxed);
+        // SAFETY: The head is live; `record` accepts any path.
+        unsafe { abi::mpath_revalidate_paths(h.raw, Some(record)) };
+        assert_eq!(CALLS.load(Relaxed), 1);
+        assert_eq!(LAST.load(Relaxed), &raw mut b.dev);
+        h.delete(&mut a);
+        h.delete(&mut b);
+        // SAFETY: The path disks were never added and are ours; the head
+        // disk never went live.
+        unsafe {
+            for d in disks {
+                bindings::put_disk(d);
+            }
+            abi::mpath_remove_disk(h.raw);
+            abi::mpath_put_disk(h.raw);
+        }
         Ok(())
     }
 
@@ -423,7 +490,9 @@ mod tests {
         h.add(&mut a);
         h.add(&mut b);
         assert_eq!(h.pick(), Ok(&raw mut a.dev));
-        let mut pol = abi::mpath_iopolicy { iopolicy: NUMA };
+        let mut pol = abi::mpath_iopolicy {
+            iopolicy: abi::iopolicy_e(NUMA),
+        };
         let mut buf = KVec::from_elem(0u8, kernel::page::PAGE_SIZE, GFP_KERNEL)?;
         let show = |dev: *mut abi::mpath_device, pol: &mut abi::mpath_iopolicy, buf: &mut [u8]| {
             // SAFETY: A live path and policy, and a PAGE_SIZE buffer.
@@ -438,12 +507,51 @@ mod tests {
         assert_eq!(len, want.len() as isize);
         assert_eq!(show(&raw mut b.dev, &mut pol, &mut buf), 1);
         assert_eq!(buf.first(), Some(&b'\n'));
+        // A path on no head (NVMe: a namespace without a head disk) is
+        // used by no node: an empty list, as NVMe prints it.
+        let mut lone = FakePath::new(OPT, -1)?;
+        buf.fill(b'x');
+        assert_eq!(show(lone.mdev(), &mut pol, &mut buf), 1);
+        assert_eq!(buf.first(), Some(&b'\n'));
         // Other policies print nothing.
-        pol.iopolicy = RR;
+        pol.iopolicy = abi::iopolicy_e(RR);
         h.set_policy(RR);
         assert_eq!(show(&raw mut a.dev, &mut pol, &mut buf), 0);
+        assert_eq!(show(lone.mdev(), &mut pol, &mut buf), 0);
         h.delete(&mut a);
         h.delete(&mut b);
+        Ok(())
+    }
+
+    #[test]
+    fn going_live_weighs_distances_only_under_numa() -> Result {
+        let here = this_node();
+        // Needs a second online node (make check boots two).
+        let Some(other) = (0..64).find(|&n| n != here && crate::head::node_online(n)) else {
+            pr_info!("one NUMA node: nothing to compare\n");
+            return Ok(());
+        };
+        let mut h = FakeHead::new(RR)?;
+        // SAFETY: The head is live.
+        let head = unsafe { crate::head::Head::from_raw(h.raw) }.ok_or(EINVAL)?;
+        let mut far = FakePath::new(OPT, other as i32)?;
+        let mut near = FakePath::new(OPT, here as i32)?;
+        h.add(&mut far);
+        h.add(&mut near);
+        // SAFETY: `near` is a valid path of the head.
+        let near_path = unsafe { crate::path::Path::from_raw(near.mdev()) }.ok_or(EINVAL)?;
+        // round-robin: every path is at the local distance, the first
+        // optimized one wins (NVMe's `__nvme_find_path()`).
+        super::refresh_for(head, near_path);
+        assert_eq!(h.cached(here), &raw mut far.dev);
+        // numa: the nearest one.
+        h.set_policy(NUMA);
+        // SAFETY: The head is live.
+        unsafe { abi::mpath_clear_paths(h.raw) };
+        super::refresh_for(head, near_path);
+        assert_eq!(h.cached(here), &raw mut near.dev);
+        h.delete(&mut far);
+        h.delete(&mut near);
         Ok(())
     }
 
@@ -453,7 +561,7 @@ mod tests {
         let mut a = FakePath::new(OPT, -1)?;
         h.add(&mut a);
         // SAFETY: `a` is a path of the live head.
-        unsafe { abi::mpath_device_set_live(&mut a.dev) };
+        unsafe { abi::mpath_device_set_live(a.mdev()) };
         // SAFETY: The head is live.
         assert_eq!(unsafe { (*h.raw).flags }, 0);
         assert!(h.cached(this_node()).is_null());
@@ -466,7 +574,9 @@ mod tests {
 /// cost of one path selection and the memory of a head, printed to the
 /// kernel log as `libmultipath_bench:` lines.  The only assertions are
 /// that every selection found a path and that the head fits its
-/// allocation; no timing is checked.
+/// allocation; no timing is checked, and `make check` does not count
+/// them as tests.
+#[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
 #[::kernel::prelude::kunit_tests(libmultipath_bench)]
 mod bench {
     use super::find;

@@ -5,8 +5,18 @@
 //! With `delayed_removal_secs` non-zero a head without paths is kept, and
 //! its I/O queued, for that many seconds: a path that returns in time
 //! cancels the removal (`mpath_add_device()`), otherwise the work calls the
-//! driver's `remove_head`.  While a removal is pending it pins the driver
-//! module, so the driver cannot be unloaded under the queued work.
+//! driver's `remove_head`.
+//!
+//! A pending removal owns two references, taken when it is armed and
+//! dropped exactly once, by whoever takes it off the queue: a module
+//! reference on `drv_module`, so the driver cannot be unloaded under the
+//! work, and a head reference, so the head (and the work item in it)
+//! outlives the work whatever the driver puts meanwhile.  Arming and
+//! cancelling both happen under `head->lock` and look at the path list
+//! under it, so no interleaving of the last path's removal with a path's
+//! return can leave a removal pending on a head that has a path.
+
+use kernel::prelude::*;
 
 use crate::head::{
     Head,
@@ -15,72 +25,117 @@ use crate::head::{
 
 /// Decide what happens to a head that just lost its last path.
 ///
-/// Returns `true` if the driver must remove the head now; `false` if a
-/// delayed removal was armed instead.
+/// Returns `true` if the driver must remove the head now; `false` if the
+/// head stays: it has a path again, or a delayed removal was armed.
 pub(crate) fn can_remove_head(head: &Head) -> bool {
     let lock = head.lock();
-    if !head.test_flag(HeadFlag::QueueIfNoPath) || !head.get_drv_module() {
+    if !lock.no_paths() {
+        return false;
+    }
+    if !head.test_flag(HeadFlag::QueueIfNoPath) {
         return true;
     }
-    let secs = head.delayed_removal_secs(&lock);
-    match head.arm_removal(&lock, secs) {
-        // Newly armed: the work owns the module reference.
+    if !head.get_drv_module() {
+        // The driver is being unloaded: nothing may wait for it.
+        return true;
+    }
+    // Cannot fail: the caller holds a reference.
+    if !head.try_get() {
+        head.put_drv_module();
+        return true;
+    }
+    let secs = lock.delayed_removal_secs();
+    match lock.arm_removal(secs) {
+        // Newly armed: the work owns both references.
         Some(false) => false,
-        // Only re-timed: the pending work already owns one.
+        // Only re-timed: the pending work already owns a pair.
         Some(true) => {
-            head.put_drv_module();
+            // SAFETY: The references taken above; the caller and the
+            // pending work hold other head references.
+            unsafe { release(head) };
             false
         }
+        // No workqueue (cannot happen once the module is initialised).
         None => {
-            head.put_drv_module();
+            // SAFETY: As above; the caller holds another head reference.
+            unsafe { release(head) };
             true
         }
     }
 }
 
+/// Drop the module and head references of a removal that is not queued
+/// (any more): cancelled by a returning path, or only re-timed.
+///
+/// # Safety
+///
+/// The caller owns that pair of references (`Head::cancel_removal()`
+/// returned `true`, or it took them itself), and holds a head reference
+/// of its own, so that this put is not the last.
+pub(crate) unsafe fn release(head: &Head) {
+    head.put_drv_module();
+    // SAFETY: The removal's reference; the caller holds another one.
+    unsafe { head.put() };
+}
+
 /// The current `delayed_removal_secs`.
 pub(crate) fn secs(head: &Head) -> u32 {
     let lock = head.lock();
-    head.delayed_removal_secs(&lock)
+    lock.delayed_removal_secs()
 }
 
 /// Set `delayed_removal_secs` from user input (a `kstrtouint()` number with
 /// base auto-detection and an optional trailing newline).  Non-zero makes
-/// the head queue I/O when no path is left.
-pub(crate) fn store(head: &Head, input: &[u8]) -> Option<()> {
+/// the head queue I/O when no path is left.  Bad input changes nothing.
+pub(crate) fn store(head: &Head, input: &[u8]) -> Result {
     let secs = parse_uint(input)?;
     {
         let lock = head.lock();
-        head.set_delayed_removal_secs(&lock, secs);
+        lock.set_delayed_removal_secs(secs);
         head.assign_flag(HeadFlag::QueueIfNoPath, secs != 0);
     }
     // Let submitters that sampled the old flag finish.
     head.synchronize();
-    Some(())
+    Ok(())
 }
 
-/// Parse an unsigned 32-bit number like `kstrtouint(s, 0, ...)`: optional
-/// `+`, `0x`/`0X` for hex, a leading `0` for octal, one trailing newline.
-pub(crate) fn parse_uint(input: &[u8]) -> Option<u32> {
-    let s = input.strip_suffix(b"\n").unwrap_or(input);
-    let s = s.strip_prefix(b"+").unwrap_or(s);
-    let (radix, digits) = if let Some(hex) = s.strip_prefix(b"0x").or_else(|| s.strip_prefix(b"0X"))
-    {
-        (16, hex)
-    } else if s.len() > 1 && s.first() == Some(&b'0') {
-        (8, s.get(1..)?)
-    } else {
-        (10, s)
+/// Parse an unsigned 32-bit number as `kstrtouint(s, 0, ...)` does: an
+/// optional `+`, then `0x`/`0X` and a hex digit for hex, a leading `0` for
+/// octal, else decimal; one trailing newline.  A number that does not fit
+/// in 32 bits is `ERANGE` (checked first, as the C parser does), anything
+/// else malformed `EINVAL`.
+pub(crate) fn parse_uint(input: &[u8]) -> Result<u32> {
+    let s = input.strip_prefix(b"+").unwrap_or(input);
+    let hex = matches!(s, [b'0', b'x' | b'X', d, ..] if d.is_ascii_hexdigit());
+    let (radix, s) = match s {
+        _ if hex => (16, s.get(2..).unwrap_or_default()),
+        [b'0', ..] => (8, s),
+        _ => (10, s),
     };
-    if digits.is_empty() {
-        return None;
+    let digits = s
+        .iter()
+        .take_while(|&&c| char::from(c).is_digit(radix))
+        .count();
+    let mut value: u64 = 0;
+    let mut overflow = false;
+    for &c in s.iter().take(digits) {
+        let d = char::from(c).to_digit(radix).map_or(0, u64::from);
+        match value
+            .checked_mul(u64::from(radix))
+            .and_then(|v| v.checked_add(d))
+        {
+            Some(v) => value = v,
+            None => overflow = true,
+        }
     }
-    let mut value: u32 = 0;
-    for &c in digits {
-        let d = char::from(c).to_digit(radix)?;
-        value = value.checked_mul(radix)?.checked_add(d)?;
+    if overflow {
+        return Err(ERANGE);
     }
-    Some(value)
+    let rest = s.get(digits..).unwrap_or_default();
+    if digits == 0 || !matches!(rest, [] | [b'\n']) {
+        return Err(EINVAL);
+    }
+    u32::try_from(value).map_err(|_| ERANGE)
 }
 
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
@@ -95,7 +150,6 @@ mod tests {
             MPATH_STATE_OPTIMIZED as OPT, //
         },
         fake::{
-            module_refs,
             FakeHead,
             FakePath,
             REMOVED, //
@@ -104,8 +158,29 @@ mod tests {
     };
     use kernel::{
         prelude::*,
-        sync::atomic::Relaxed, //
+        sync::atomic::Relaxed,
+        time::{
+            delay::fsleep,
+            Delta, //
+        }, //
     };
+
+    /// The head's reference count.
+    fn head_refs(h: &Head) -> i32 {
+        // SAFETY: The head is valid; the count is only read.
+        unsafe { (*h.as_raw()).ref_.refcount.refs.counter }
+    }
+
+    /// Wait up to five seconds for `cond`.
+    fn wait_for(cond: impl Fn() -> bool) -> bool {
+        for _ in 0..50 {
+            if cond() {
+                return true;
+            }
+            fsleep(Delta::from_millis(100));
+        }
+        cond()
+    }
 
     /// Write `s` to the head's delayed_removal_secs.
     fn store(h: &FakeHead, s: &[u8]) -> isize {
@@ -127,27 +202,38 @@ mod tests {
 
     #[test]
     fn parse_like_kstrtouint() {
-        assert_eq!(parse_uint(b"10"), Some(10));
-        assert_eq!(parse_uint(b"10\n"), Some(10));
-        assert_eq!(parse_uint(b"+7"), Some(7));
-        assert_eq!(parse_uint(b"0x1f"), Some(31));
-        assert_eq!(parse_uint(b"0X1F"), Some(31));
-        assert_eq!(parse_uint(b"017"), Some(15));
-        assert_eq!(parse_uint(b"0"), Some(0));
-        assert_eq!(parse_uint(b"4294967295"), Some(u32::MAX));
+        assert_eq!(parse_uint(b"10"), Ok(10));
+        assert_eq!(parse_uint(b"10\n"), Ok(10));
+        assert_eq!(parse_uint(b"+7"), Ok(7));
+        assert_eq!(parse_uint(b"0x1f"), Ok(31));
+        assert_eq!(parse_uint(b"0X1F"), Ok(31));
+        assert_eq!(parse_uint(b"017"), Ok(15));
+        assert_eq!(parse_uint(b"0"), Ok(0));
+        assert_eq!(parse_uint(b"00"), Ok(0));
+        assert_eq!(parse_uint(b"4294967295"), Ok(u32::MAX));
         for bad in [
             &b""[..],
             b"\n",
+            b"+",
             b"-1",
             b"0x",
+            b"0xg",
             b"08",
             b"1 ",
             b" 1",
             b"abc",
-            b"4294967296",
             b"1\n\n",
         ] {
-            assert_eq!(parse_uint(bad), None);
+            assert_eq!(parse_uint(bad), Err(EINVAL));
+        }
+        // Too large for 32 or even 64 bits: ERANGE, before any other check.
+        for big in [
+            &b"4294967296"[..],
+            b"0x100000000",
+            b"99999999999999999999",
+            b"99999999999999999999x",
+        ] {
+            assert_eq!(parse_uint(big), Err(ERANGE));
         }
     }
 
@@ -165,6 +251,7 @@ mod tests {
         // Bad input is rejected and changes nothing.
         assert_eq!(store(&h, b"ten"), EINVAL.to_errno() as isize);
         assert_eq!(store(&h, b"-1"), EINVAL.to_errno() as isize);
+        assert_eq!(store(&h, b"4294967296"), ERANGE.to_errno() as isize);
         assert_eq!(show(&h, &mut buf), 3);
         assert_eq!(buf.get(..3), Some(&b"10\n"[..]));
         assert!(queues(&h));
@@ -179,37 +266,59 @@ mod tests {
     #[test]
     fn without_delay_the_head_goes_at_once() -> Result {
         let h = FakeHead::new(NUMA)?;
-        let refs = module_refs();
+        let refs = h.module_refs();
         // SAFETY: The head is live.
         assert!(unsafe { abi::mpath_can_remove_head(h.raw) });
-        assert_eq!(module_refs(), refs);
+        assert_eq!(h.module_refs(), refs);
+        Ok(())
+    }
+
+    #[test]
+    fn a_head_with_a_path_is_never_removed() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        // SAFETY: The head is live.
+        let head = unsafe { Head::from_raw(h.raw) }.ok_or(EINVAL)?;
+        let (mods, refs) = (h.module_refs(), head_refs(head));
+        let mut a = FakePath::new(OPT, -1)?;
+        // The last path went, then one came back before the driver asked:
+        // keep the head, with or without a delay, and arm nothing.
+        h.add(&mut a);
+        for secs in [&b"0"[..], b"100"] {
+            assert_eq!(store(&h, secs), secs.len() as isize);
+            // SAFETY: The head is live.
+            assert!(!unsafe { abi::mpath_can_remove_head(h.raw) });
+            assert!(!head.lock().cancel_removal());
+            assert_eq!(h.module_refs(), mods);
+            assert_eq!(head_refs(head), refs);
+        }
+        h.delete(&mut a);
         Ok(())
     }
 
     #[test]
     fn returning_path_cancels_removal() -> Result {
         let h = FakeHead::new(NUMA)?;
-        let refs = module_refs();
+        // SAFETY: The head is live.
+        let head = unsafe { Head::from_raw(h.raw) }.ok_or(EINVAL)?;
+        let (mods, refs) = (h.module_refs(), head_refs(head));
         let removed = REMOVED.load(Relaxed);
         assert_eq!(store(&h, b"100"), 3);
         // SAFETY: The head is live.
         assert!(!unsafe { abi::mpath_can_remove_head(h.raw) });
-        if crate::fake::is_module() {
-            assert_eq!(module_refs(), refs + 1);
-        }
-        // Re-arming keeps a single module reference.
+        // The pending removal pins the driver module and the head.
+        assert_eq!(h.module_refs(), mods.map(|m| m + 1));
+        assert_eq!(head_refs(head), refs + 1);
+        // Re-arming keeps a single pair of references.
         // SAFETY: As above.
         assert!(!unsafe { abi::mpath_can_remove_head(h.raw) });
-        if crate::fake::is_module() {
-            assert_eq!(module_refs(), refs + 1);
-        }
+        assert_eq!(h.module_refs(), mods.map(|m| m + 1));
+        assert_eq!(head_refs(head), refs + 1);
         let mut a = FakePath::new(OPT, -1)?;
         h.add(&mut a);
-        assert_eq!(module_refs(), refs);
-        // SAFETY: The head is live.
-        let head = unsafe { Head::from_raw(h.raw) }.ok_or(EINVAL)?;
+        assert_eq!(h.module_refs(), mods);
+        assert_eq!(head_refs(head), refs);
         // The returning path cancelled the removal.
-        assert!(!head.cancel_removal());
+        assert!(!head.lock().cancel_removal());
         assert_eq!(REMOVED.load(Relaxed), removed);
         h.delete(&mut a);
         Ok(())
@@ -218,20 +327,85 @@ mod tests {
     #[test]
     fn expired_removal_calls_remove_head() -> Result {
         let h = FakeHead::new(NUMA)?;
-        let refs = module_refs();
+        let mods = h.module_refs();
         let removed = REMOVED.load(Relaxed);
         // SAFETY: The head is live.
         let head = unsafe { Head::from_raw(h.raw) }.ok_or(EINVAL)?;
+        let refs = head_refs(head);
         assert_eq!(store(&h, b"1"), 1);
         {
             // Expire at once instead of waiting a second.
             let lock = head.lock();
-            head.set_delayed_removal_secs(&lock, 0);
+            lock.set_delayed_removal_secs(0);
         }
         assert!(!super::can_remove_head(head));
         head.flush_removal();
         assert_eq!(REMOVED.load(Relaxed), removed + 1);
-        assert_eq!(module_refs(), refs);
+        assert_eq!(h.module_refs(), mods);
+        assert_eq!(head_refs(head), refs);
+        Ok(())
+    }
+
+    #[test]
+    fn pending_removal_outlives_the_driver_reference() -> Result {
+        let mut h = FakeHead::new(NUMA)?;
+        let mods = h.module_refs();
+        let removed = REMOVED.load(Relaxed);
+        assert_eq!(store(&h, b"1"), 1);
+        // SAFETY: The head is live.
+        assert!(!unsafe { abi::mpath_can_remove_head(h.raw) });
+        // The driver drops its reference while the removal is pending, as
+        // a driver tearing down its own object would: the head must stay
+        // for the work.
+        let raw = h.put_driver_ref();
+        // SAFETY: The pending removal holds the remaining reference.
+        let head = unsafe { Head::from_raw(raw) }.ok_or(EINVAL)?;
+        assert_eq!(head_refs(head), 1);
+        // The work runs after a second, calls remove_head, and frees the
+        // head with its own reference; `head` is not used after that.
+        assert!(wait_for(|| REMOVED.load(Relaxed) == removed + 1));
+        assert!(wait_for(|| h.module_refs() == mods));
+        Ok(())
+    }
+
+    #[test]
+    fn removal_work_spares_a_head_that_got_a_path() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        // SAFETY: The head is live.
+        let head = unsafe { Head::from_raw(h.raw) }.ok_or(EINVAL)?;
+        let (mods, refs) = (h.module_refs(), head_refs(head));
+        let removed = REMOVED.load(Relaxed);
+        assert_eq!(store(&h, b"1"), 1);
+        assert!(!super::can_remove_head(head));
+        // A path arrives while the work is already running, so that
+        // `mpath_add_device()` cannot cancel it: link it without the
+        // cancel, then let the work run.
+        let mut a = FakePath::new(OPT, -1)?;
+        // SAFETY: The path is a valid fake path on no list.
+        let path = unsafe { crate::path::Path::from_raw(a.mdev()) }.ok_or(EINVAL)?;
+        path.set_head(h.raw);
+        head.lock().link_path(path);
+        assert!(wait_for(
+            || h.module_refs() == mods && head_refs(head) == refs
+        ));
+        assert_eq!(REMOVED.load(Relaxed), removed);
+        h.delete(&mut a);
+        Ok(())
+    }
+
+    #[test]
+    fn unloading_driver_gets_no_delay() -> Result {
+        // Without CONFIG_MODULES every module is pinned for good.
+        if !cfg!(CONFIG_MODULES) {
+            return Ok(());
+        }
+        let mut h = FakeHead::new(NUMA)?;
+        let refs = h.module_refs();
+        assert_eq!(store(&h, b"100"), 3);
+        h.unload_module();
+        // SAFETY: The head is live.
+        assert!(unsafe { abi::mpath_can_remove_head(h.raw) });
+        assert_eq!(h.module_refs(), refs);
         Ok(())
     }
 }

@@ -163,8 +163,10 @@ where
 /// then, wrapping around, the paths before it.  The first usable optimized
 /// path of `rest` is chosen; without one, the last usable non-optimized
 /// one.  `old` itself is kept when it is usable and either optimized, or
-/// nothing else was found.  Without `old`, `rest` is the whole list and a
-/// full scan decides.
+/// nothing else was found.  A path alone on the list (`rest` empty) is
+/// kept unless it is disabled, whatever its access state, as NVMe's
+/// `nvme_round_robin_path()` does for a singular list.  Without `old`,
+/// `rest` is the whole list and a full scan decides.
 ///
 /// The walk ends at the first optimized path, so with optimized paths
 /// the cost does not grow with the length of the list.
@@ -178,7 +180,9 @@ where
     };
 
     let mut fallback = None;
+    let mut alone = true;
     for (id, path) in rest {
+        alone = false;
         if path.disabled {
             continue;
         }
@@ -189,6 +193,12 @@ where
         }
     }
 
+    if alone {
+        return (!old_path.disabled).then_some(Choice {
+            id: old,
+            cache: false,
+        });
+    }
     if !old_path.disabled
         && (old_path.access == Access::Optimized
             || (fallback.is_none() && old_path.access == Access::NonOptimized))
@@ -361,9 +371,19 @@ mod cases {
             "single usable path kept",
         )?;
         ensure(rr(Some(0), &[off(O)]).is_none(), "single disabled path")?;
+        // NVMe keeps a lone cached path that is not disabled, whatever its
+        // ANA state (the I/O then fails over through the driver).
         ensure(
-            rr(Some(0), &[p(X, 10, 0)]).is_none(),
-            "single inaccessible path",
+            rr(Some(0), &[p(X, 10, 0)])
+                == Some(Choice {
+                    id: 0,
+                    cache: false,
+                }),
+            "single inaccessible path kept",
+        )?;
+        ensure(
+            rr(None, &[p(X, 10, 0)]).is_none(),
+            "single inaccessible path not chosen by a scan",
         )
     }
 
@@ -485,6 +505,9 @@ mod cases {
     /// the path after `old` around to the one before it.
     fn rr_model(old: usize, paths: &[PathInfo]) -> Option<usize> {
         let n = paths.len();
+        if n == 1 {
+            return (!paths[old].disabled).then_some(old);
+        }
         let mut found = None;
         for k in 1..n {
             let i = (old + k) % n;
@@ -515,13 +538,17 @@ mod cases {
             let class = if any_opt { O } else { N };
             let old = (n > 0).then(|| rng.below(n as u64 + 1) as usize);
 
+            // A lone cached path is kept by round-robin whatever its
+            // state (checked against the model below), so the general
+            // rules do not apply to it.
+            let lone_old = n == 1 && old == Some(0);
             let results = [
-                nearest(ids(paths)),
-                numa(None, ids(paths)),
-                queue_depth(ids(paths)),
-                rr(old, paths),
+                Some(nearest(ids(paths))),
+                Some(numa(None, ids(paths))),
+                Some(queue_depth(ids(paths))),
+                (!lone_old).then(|| rr(old, paths)),
             ];
-            for c in results {
+            for c in results.into_iter().flatten() {
                 ensure(
                     c.is_some() == any_usable,
                     "a path is found iff one is usable",

@@ -39,11 +39,12 @@ impl IoPolicy<'_> {
         if ptr.is_null() {
             return None;
         }
-        // SAFETY: `ptr` is valid for `'a` (the caller guarantees it) and
-        // `iopolicy` is an aligned `c_int` that is only accessed atomically.
-        Some(IoPolicy(unsafe {
-            Atomic::from_ptr(&raw mut (*ptr).iopolicy)
-        }))
+        // CAST: The C enum's storage, an aligned `unsigned int`, used as
+        // the `int` the policy decoder takes.
+        // SAFETY: `ptr` is valid for `'a` (the caller guarantees it).
+        let field = unsafe { &raw mut (*ptr).iopolicy }.cast::<c_int>();
+        // SAFETY: The field is only accessed atomically while `'a` lasts.
+        Some(IoPolicy(unsafe { Atomic::from_ptr(field) }))
     }
 
     /// The current policy; unknown values read as numa.
@@ -185,32 +186,32 @@ mod tests {
     #[test]
     fn store_sets_valid_names_only() {
         let mut pol = mpath_iopolicy {
-            iopolicy: abi::MPATH_IOPOLICY_NUMA,
+            iopolicy: abi::iopolicy_e(abi::MPATH_IOPOLICY_NUMA),
         };
         assert!(store(&mut pol, b"round-robin\n", 12));
-        assert_eq!(pol.iopolicy, abi::MPATH_IOPOLICY_RR);
+        assert_eq!(pol.iopolicy.0, abi::iopolicy_e(abi::MPATH_IOPOLICY_RR).0);
         assert!(store(&mut pol, b"round-robin", 11));
-        assert_eq!(pol.iopolicy, abi::MPATH_IOPOLICY_RR);
+        assert_eq!(pol.iopolicy.0, abi::iopolicy_e(abi::MPATH_IOPOLICY_RR).0);
         // Bad input changes nothing.
         assert!(!store(&mut pol, b"queue", 5));
         assert!(!store(&mut pol, b"queue-depth", 5));
         assert!(!store(&mut pol, b"numaX", 5));
         assert!(!store(&mut pol, b"", 0));
-        assert_eq!(pol.iopolicy, abi::MPATH_IOPOLICY_RR);
+        assert_eq!(pol.iopolicy.0, abi::iopolicy_e(abi::MPATH_IOPOLICY_RR).0);
         assert!(store(&mut pol, b"queue-depth", 11));
-        assert_eq!(pol.iopolicy, abi::MPATH_IOPOLICY_QD);
+        assert_eq!(pol.iopolicy.0, abi::iopolicy_e(abi::MPATH_IOPOLICY_QD).0);
     }
 
     #[test]
     fn show_prints_current_name() {
         let mut pol = mpath_iopolicy {
-            iopolicy: abi::MPATH_IOPOLICY_QD,
+            iopolicy: abi::iopolicy_e(abi::MPATH_IOPOLICY_QD),
         };
         let mut buf = [0u8; POLICY_BUF_LEN];
         assert_eq!(show(&mut pol, &mut buf), 12);
         assert_eq!(&buf[..13], b"queue-depth\n\0");
         // An out-of-range value reads as numa, like the selectors do.
-        pol.iopolicy = 77;
+        pol.iopolicy = abi::iopolicy_e(77);
         assert_eq!(show(&mut pol, &mut buf), 5);
         assert_eq!(&buf[..6], b"numa\n\0");
     }

@@ -22,11 +22,6 @@ __rust_helper void rust_helper_bio_list_add(struct bio_list *bl, struct bio *bio
 	bio_list_add(bl, bio);
 }
 
-__rust_helper struct bio *rust_helper_bio_list_pop(struct bio_list *bl)
-{
-	return bio_list_pop(bl);
-}
-
 __rust_helper struct bio *rust_helper_bio_list_get(struct bio_list *bl)
 {
 	return bio_list_get(bl);
