@@ -8,8 +8,8 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help setup tree export series kernel header header-check \
-	check demo soak bench checkpatch clippy layout-guard bisect clean
+.PHONY: help setup tree export series kernel header-check \
+	check demo soak bench checkpatch clippy prototype-guard bisect clean
 
 help:
 	@echo "make demo          set up, build, boot under QEMU and print a report"
@@ -19,8 +19,7 @@ help:
 	@echo "make export        write commits made in the work tree back into the repo"
 	@echo "make series        git format-patch + cover letter to out/series, git am check"
 	@echo "make kernel        configure (tinyconfig + fragment) and build the test kernel"
-	@echo "make header        regenerate include/linux/multipath.h with cbindgen"
-	@echo "make header-check  verify include/linux/multipath.h is up to date"
+	@echo "make header-check  include/linux/multipath.h and lib/multipath/abi.rs agree"
 	@echo "make bisect        build the kernel at every patch of the series"
 	@echo "make soak          CYCLES=N (default 200) ANA flips, resets, deletes under fio verify"
 	@echo "make bench         fio: stock C vs Rust libmultipath vs no multipath (REPS=5 RUNTIME=3)"
@@ -40,11 +39,8 @@ series:
 kernel:
 	@dev/kernel.sh
 
-header:
-	@scripts/multipath_header.sh
-
 header-check:
-	@scripts/multipath_header.sh --check
+	@dev/header-check.sh
 
 checkpatch:
 	@dev/checkpatch.sh
@@ -52,8 +48,8 @@ checkpatch:
 clippy:
 	@dev/clippy.sh
 
-layout-guard:
-	@dev/layout-guard.sh
+prototype-guard:
+	@dev/prototype-guard.sh
 
 bisect:
 	@dev/bisect.sh

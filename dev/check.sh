@@ -55,6 +55,7 @@ step kernel-doc "$ROOT/dev/kerneldoc.sh"
 step rustfmtcheck make -C "$TREE" -s LLVM=-19 rustfmtcheck
 step series "$ROOT/dev/series.sh"
 step checkpatch "$ROOT/dev/checkpatch.sh"
+step config-without-rust-says-why "$ROOT/dev/rustoff.sh"
 
 # boot LABEL BUILD_DIR SCENARIOS [CMDLINE]: boot a kernel, run the guest
 # scenarios and count every guest check and every libmultipath KUnit case.
@@ -89,7 +90,9 @@ boot() {
 		while read -r res name; do
 			nk=$((nk + 1))
 			if [ "$res" = ok ]; then pass "$label kunit: $name"; else failt "$label kunit: $name"; fi
-		done < <(python3 "$ROOT/dev/ktap.py" < "$RESULTS/$label-kunit.ktap" | grep ' libmultipath')
+		# libmultipath_bench measures for make bench: not a test.
+		done < <(python3 "$ROOT/dev/ktap.py" < "$RESULTS/$label-kunit.ktap" |
+			grep ' libmultipath' | grep -v ' libmultipath_bench\.')
 		[ "$nk" -gt 0 ] || failt "$label kunit" "no libmultipath KUnit results in the guest log"
 		;;
 	esac
@@ -137,29 +140,29 @@ FRAG=$ROOT/tools/testing/multipath
 echo "== kernel: libmultipath as a module (LIBMULTIPATH=m)"
 if step kernel-build "$ROOT/dev/kernel.sh"; then
 	step clippy "$ROOT/dev/clippy.sh"
-	step layout-guard "$ROOT/dev/layout-guard.sh"
-	step nvme-without-multipath "$ROOT/dev/nomultipath.sh"
+	step prototype-guard "$ROOT/dev/prototype-guard.sh"
+	step build-without-nvme-multipath-and-kunit-suites "$ROOT/dev/nomultipath.sh"
 	step every-patch-builds "$ROOT/dev/bisect.sh"
 	# soakloop/soaktcp: the 10-cycle version of make soak.
-	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp,soakloop,soaktcp
+	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp,soakloop,soaktcp,nvmetsingle
 	# The unpatched base, built first by every-patch-builds from the same
 	# config (minus the series' symbols).
 	echo "== kernel: unpatched 7.3.4, same config (baseline)"
 	if [ -f "$CACHE/build-baseline/arch/x86/boot/bzImage" ]; then
-		boot baseline "$CACHE/build-baseline" qemunvme,nvmetloop,nvmettcp mpkernel=baseline
+		boot baseline "$CACHE/build-baseline" qemunvme,nvmetloop,nvmettcp,nvmetsingle mpkernel=baseline
 		parity modular baseline
 	else
 		failt "baseline kernel" "no unpatched kernel in $CACHE/build-baseline (see every-patch-builds)"
 	fi
 fi
 
-echo "== kernel: libmultipath built in (LIBMULTIPATH=y), lockdep and KASAN"
+echo "== kernel: libmultipath built in (LIBMULTIPATH=y), lockdep, KASAN and kCFI"
 if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.config $FRAG/debug.config" \
 	step kernel-build-debug "$ROOT/dev/kernel.sh"; then
 	# no5lvl: with 5-level paging (QEMU's "-cpu max" has LA57) a 7.3.4
 	# KASAN kernel reports a wild-memory-access in an interrupt taken in
 	# identify_cpu() during start_kernel(), before any initcall runs.
-	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop,nvmettcp no5lvl
+	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop,nvmettcp,nvmetsingle,cdevfault no5lvl
 fi
 
 echo

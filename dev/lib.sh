@@ -13,8 +13,8 @@ GIT_ID=(-c user.name="libmultipath-rs" -c user.email="libmultipath-rs@localhost"
 
 # Kernel reports that fail a boot: warnings, BUGs (KASAN reports start with
 # "BUG: KASAN"), lockdep and RCU splats (they start with "WARNING:"), oopses,
-# Rust panics and hung tasks.
-SPLAT='WARNING:|BUG:|Oops|Kernel panic|UBSAN:|panicked at|general protection fault|INFO: task .* blocked'
+# CFI failures, Rust panics and hung tasks.
+SPLAT='WARNING:|BUG:|Oops|Kernel panic|UBSAN:|CFI failure|panicked at|general protection fault|INFO: task .* blocked'
 
 log() { printf '[%s] %s\n' "${0##*/}" "$*"; }
 die() { printf '[%s] error: %s\n' "${0##*/}" "$*" >&2; exit 1; }

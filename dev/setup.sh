@@ -6,7 +6,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 BINDGEN_VERSION=0.73.2
-CBINDGEN_VERSION=0.29.4
 APT_PKGS=(flex bison bc libelf-dev libssl-dev dwarves ccache cpio kmod file
 	  busybox-static fio nvme-cli udev dmsetup sg3-utils xfsprogs uuid-runtime
 	  clang-19 libclang-19-dev lld-19 llvm-19 rsync python3 git make gcc libc6-dev)
@@ -66,12 +65,6 @@ if [ "$(bindgen --version 2>/dev/null)" != "bindgen $BINDGEN_VERSION" ]; then
 	cargo install --locked --quiet "bindgen-cli@$BINDGEN_VERSION"
 else
 	log "bindgen $BINDGEN_VERSION: present"
-fi
-if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
-	log "building cbindgen $CBINDGEN_VERSION (cargo install, a few minutes)"
-	cargo install --locked --quiet "cbindgen@$CBINDGEN_VERSION"
-else
-	log "cbindgen $CBINDGEN_VERSION: present"
 fi
 
 need_pristine
