@@ -10,12 +10,16 @@
  *   mpath-ioctl read DEV               NVME_IOCTL_IO_CMD, read of LBA 0
  *   mpath-ioctl read64 DEV             NVME_IOCTL_IO64_CMD, read of LBA 0
  *   mpath-ioctl getgeo DEV             HDIO_GETGEO
+ *   mpath-ioctl size DEV               BLKGETSIZE64
  *   mpath-ioctl pr-register DEV KEY    IOC_PR_REGISTER (new key KEY)
  *   mpath-ioctl pr-reserve DEV KEY     IOC_PR_RESERVE, write exclusive
  *   mpath-ioctl pr-read-keys DEV       IOC_PR_READ_KEYS
  *   mpath-ioctl pr-read-resv DEV       IOC_PR_READ_RESERVATION
  *   mpath-ioctl pr-release DEV KEY     IOC_PR_RELEASE, write exclusive
  *   mpath-ioctl pr-clear DEV KEY       IOC_PR_CLEAR
+ *
+ * DEV "fd:N" uses the inherited open file descriptor N instead of opening a
+ * path (a head held open after its disk was deleted has no /dev node).
  *
  * With MPATH_IOCTL_UID=N in the environment the device is opened as
  * root and the ioctl issued after switching to user N (no capabilities).
@@ -30,6 +34,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <linux/fs.h>
 #include <linux/hdreg.h>
 #include <linux/nvme_ioctl.h>
 #include <linux/pr.h>
@@ -96,7 +101,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s OP DEV [KEY]\n", argv[0]);
 		return 2;
 	}
-	fd = open(argv[2], O_RDWR);
+	if (!strncmp(argv[2], "fd:", 3))
+		fd = atoi(argv[2] + 3);
+	else
+		fd = open(argv[2], O_RDWR);
 	if (fd < 0)
 		return fail("open");
 	if (getenv("MPATH_IOCTL_UID")) {
@@ -144,6 +152,12 @@ int main(int argc, char **argv)
 			return fail("HDIO_GETGEO");
 		printf("heads %u sectors %u cylinders %u\n", geo.heads,
 		       geo.sectors, geo.cylinders);
+	} else if (!strcmp(op, "size")) {
+		__u64 size;
+
+		if (ioctl(fd, BLKGETSIZE64, &size))
+			return fail("BLKGETSIZE64");
+		printf("size %llu\n", (unsigned long long)size);
 	} else if (!strcmp(op, "pr-register")) {
 		struct pr_registration r = { .new_key = key };
 

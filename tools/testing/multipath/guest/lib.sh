@@ -184,3 +184,16 @@ connect() {
 	r=${r#instance=}
 	echo "nvme${r%%,*}"
 }
+
+# refcnt: nvme_core's module reference count ("builtin" if built in).
+refcnt() { cat /sys/module/nvme_core/refcnt 2>/dev/null || echo builtin; }
+# settle_refcnt WANT: wait (up to 5 s) for the nvme_core refcount to reach
+# WANT, which the delayed-removal work drops after the head is gone.
+settle_refcnt() {
+	n=0
+	while [ "$(refcnt)" != "$1" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	refcnt
+}

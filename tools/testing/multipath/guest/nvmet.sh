@@ -176,23 +176,15 @@ say "nvmet/$TR 10 connect/disconnect cycles: head $head, paths $p1 $p2"
 # nvme_core; a path that returns in time keeps it, and a write issued
 # meanwhile succeeds.
 DRS=/sys/block/$head/delayed_removal_secs
-refcnt() { cat /sys/module/nvme_core/refcnt 2>/dev/null || echo builtin; }
-# settle_refcnt WANT: wait (up to 5 s) for the nvme_core refcount to reach
-# WANT, which the delayed-removal work drops after the head is gone.
-settle_refcnt() {
-	n=0
-	while [ "$(refcnt)" != "$1" ] && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	refcnt
-}
 ref0=$(refcnt)
 echo 10 > "$DRS"
 echo 1 > "/sys/class/nvme/$c1/delete_controller"
 echo 1 > "/sys/class/nvme/$c2/delete_controller"
 sleep 1
 check "${TR}_head_kept_without_paths" test -e "/sys/block/$head"
+# Geometry needs no path (64 MiB: 64 cylinders of 64 heads x 32 sectors).
+expect_eq "${TR}_getgeo_without_paths" "heads 64 sectors 32 cylinders 64" \
+	"$(mpath-ioctl getgeo "/dev/$head")"
 [ "$ref0" = builtin ] || expect_eq "${TR}_removal_pins_nvme_core" $((ref0 + 1)) "$(refcnt)"
 dd if=/dev/zero of="/dev/$head" bs=4k count=1 oflag=direct 2>/dev/null &
 ddpid=$!
