@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Check that the hand-kept include/linux/multipath.h and the library agree
 # on which functions exist: every function the header declares (not the
-# static inline helpers) is defined in lib/multipath/abi.rs, every C
-# function abi.rs defines is declared there, and each of them is listed in
-# abi.rs's c_prototypes!, which checks its types against the header at
-# build time.  The header must also be kernel-doc clean.
+# static inline helpers) is defined in lib/multipath/abi.rs or its
+# submodules abi/*.rs, every C function they define is declared there, and
+# each of them is listed in abi.rs's c_prototypes!, which checks its types
+# against the header at build time.  The header must also be kernel-doc clean.
 #
 # Usage: dev/header-check.sh [TREE]   (default: the repo's copies)
 set -euo pipefail
@@ -18,14 +18,16 @@ abi=$top/lib/multipath/abi.rs
 [ -f "$abi" ] || die "no $abi"
 
 python3 - "$hdr" "$abi" <<'PY'
-import re, sys
+import glob, os, re, sys
 hdr, abi = (open(p).read() for p in sys.argv[1:3])
+# The C functions live in abi.rs's submodules, abi/*.rs.
+sub = ''.join(open(p).read() for p in sorted(glob.glob(os.path.join(sys.argv[2][:-3], '*.rs'))))
 code = re.sub(r'/\*.*?\*/', '', hdr, flags=re.S)
 # Prototypes: a declaration at column 0 that ends in ");" (not inline).
 declared = set()
 for m in re.finditer(r'(?m)^(?=\S)(?!static |#|typedef |extern |struct \w+ \{|enum |})[^\n;{}]*?\b(\w+)\((?!\*)[^;{]*\);', code):
     declared.add(m.group(1))
-defined = set(re.findall(r'(?m)^pub (?:unsafe )?extern "C" fn (\w+)', abi))
+defined = set(re.findall(r'(?m)^pub (?:unsafe )?extern "C" fn (\w+)', abi + sub))
 m = re.search(r'(?ms)^c_prototypes!\((.*?)\);', abi)
 listed = set(re.findall(r'\w+', m.group(1))) if m else set()
 bad = False

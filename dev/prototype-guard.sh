@@ -15,7 +15,7 @@ cp -r "$ROOT/lib/multipath/." "$tmp/"
 # Kbuild for an external module: same objects, built as a module.
 printf 'obj-m += libmultipath.o\nlibmultipath-y := multipath.o mpath_exports.o\n' > "$tmp/Kbuild"
 rm -f "$tmp/Makefile"
-python3 - "$tmp/abi.rs" <<'PY'
+python3 - "$tmp/abi/head.rs" <<'PY'
 import sys
 p = sys.argv[1]
 s = open(p).read()
@@ -40,6 +40,7 @@ grep -m1 'error\[' "$tmp/build.log" | sed 's/^/    /'
 # header-check must notice a function that c_prototypes! leaves out.
 mkdir -p "$tmp/chk/lib/multipath" "$tmp/chk/include/linux"
 cp "$ROOT/include/linux/multipath.h" "$tmp/chk/include/linux/"
+cp -r "$ROOT/lib/multipath/abi" "$tmp/chk/lib/multipath/"
 sed '/^c_prototypes!(/,/^);/{/^    mpath_put_head,$/d}' "$ROOT/lib/multipath/abi.rs" \
 	> "$tmp/chk/lib/multipath/abi.rs"
 if "$ROOT/dev/header-check.sh" "$tmp/chk" > "$tmp/hc.log" 2>&1; then

@@ -9,7 +9,6 @@
 
 use core::{
     alloc::Layout,
-    marker::PhantomData,
     mem::{
         align_of,
         size_of, //
@@ -40,12 +39,10 @@ use kernel::{
             Release, //
         },
         static_lock_class,
-        Refcount, //
+        Refcount,
+        Srcu, //
     },
-    types::{
-        NotThreadSafe,
-        Opaque, //
-    },
+    types::Opaque, //
 };
 
 use crate::{
@@ -146,7 +143,7 @@ impl Head {
             // layout of `struct delayed_work` in `struct mpath_head`).
             bindings::init_work_with_key(
                 &raw mut (*head).remove_work.work,
-                Some(remove_work_fn),
+                Some(crate::removal::remove_work_fn),
                 false,
                 c"&head->remove_work".as_char_ptr(),
                 static_lock_class!().as_ptr(),
@@ -257,10 +254,18 @@ impl Head {
         }
     }
 
+    /// `mpath_head.srcu` as a kernel-crate SRCU domain (a C-layout field
+    /// drivers synchronize, so not a Rust-owned `Srcu`).
+    pub(crate) fn srcu(&self) -> &Srcu {
+        // SAFETY: By the type invariants the head is valid and its SRCU
+        // domain was initialised by `Head::alloc()`; `Head::free()` cleans
+        // it up only after the last reference, and so the last `&Head`.
+        unsafe { Srcu::from_raw(&raw mut (*self.as_raw()).srcu) }
+    }
+
     /// Wait for all SRCU readers of this head that started before.
     pub(crate) fn synchronize(&self) {
-        // SAFETY: By the type invariants the SRCU domain is initialised.
-        unsafe { bindings::synchronize_srcu(&raw mut (*self.as_raw()).srcu) };
+        self.srcu().synchronize();
     }
 }
 
@@ -295,93 +300,6 @@ pub(crate) enum Counter {
     FailNoAvailablePath,
 }
 
-/// A held `mpath_head.lock`: the only way to the state the lock protects
-/// (the path list for writers, the delayed-removal fields), so that state
-/// can only be reached through the lock of its own head.
-///
-/// `head->lock` is a C `struct mutex` embedded in `struct mpath_head`,
-/// which C drivers see, so the kernel crate's `Mutex<T>` (which owns its
-/// data) cannot wrap it; this guard plays its part.  Like the kernel's
-/// guards it is not `Send`: a mutex is released by the task that took it.
-pub(crate) struct HeadLock<'a> {
-    head: &'a Head,
-    _not_send: NotThreadSafe,
-}
-
-impl Drop for HeadLock<'_> {
-    fn drop(&mut self) {
-        // SAFETY: The guard exists only while the mutex is held by us.
-        unsafe { bindings::mutex_unlock(&raw mut (*self.head.as_raw()).lock) };
-    }
-}
-
-/// A held SRCU read section of a head, the only way to walk its paths and
-/// read its per-node path cache.
-///
-/// Paths found on the head's list stay valid while the guard lives.  The
-/// SRCU domain is a C `struct srcu_struct` embedded in `struct mpath_head`
-/// (C drivers synchronize it), so `kernel::sync::Srcu`, which owns its
-/// domain, cannot be used.  Not `Send`: the read section belongs to the
-/// task that entered it.
-pub(crate) struct SrcuGuard<'a> {
-    head: &'a Head,
-    idx: c_int,
-    _not_send: NotThreadSafe,
-}
-
-impl SrcuGuard<'_> {
-    /// The head this guard protects.
-    pub(crate) fn head(&self) -> &Head {
-        self.head
-    }
-}
-
-impl Drop for SrcuGuard<'_> {
-    fn drop(&mut self) {
-        // SAFETY: `idx` came from the matching `srcu_read_lock()`.
-        unsafe { bindings::srcu_read_unlock(&raw mut (*self.head.as_raw()).srcu, self.idx) };
-    }
-}
-
-/// The paths of a head in list order, walked under SRCU.
-pub(crate) struct Paths<'g> {
-    list: *mut bindings::list_head,
-    pos: *mut bindings::list_head,
-    _guard: PhantomData<&'g SrcuGuard<'g>>,
-}
-
-impl Clone for Paths<'_> {
-    fn clone(&self) -> Self {
-        Self {
-            list: self.list,
-            pos: self.pos,
-            _guard: PhantomData,
-        }
-    }
-}
-
-impl<'g> Iterator for Paths<'g> {
-    type Item = &'g Path;
-
-    fn next(&mut self) -> Option<&'g Path> {
-        // SAFETY: `pos` is the list head or an entry that was on the list
-        // while the SRCU guard was held; such entries, and the entries
-        // their `next` leads to, stay valid for the guard's lifetime.  ORDERING:
-        // acquire pairs with the release in `list_add_tail_rcu()`, as
-        // `rcu_dereference()` does.
-        let next = unsafe { Atomic::from_ptr(&raw mut (*self.pos).next) }.load(Acquire);
-        if next == self.list || next.is_null() {
-            return None;
-        }
-        self.pos = next;
-        // SAFETY: Every entry of `dev_list` is the `siblings` field of an
-        // `mpath_device`.
-        let dev = unsafe { kernel::container_of!(next, mpath_device, siblings) };
-        // SAFETY: The entry is valid while the SRCU guard is held.
-        unsafe { Path::from_raw(dev) }
-    }
-}
-
 /// `-EWOULDBLOCK` (which is `-EAGAIN`): no usable path right now.
 pub(crate) const EWOULDBLOCK: c_int = -(bindings::EAGAIN as c_int);
 
@@ -413,46 +331,9 @@ pub(crate) fn destroy_workqueue() {
 }
 
 /// The library workqueue, if the module is initialised.
-fn workqueue() -> Option<*mut bindings::workqueue_struct> {
+pub(crate) fn workqueue() -> Option<*mut bindings::workqueue_struct> {
     let wq = MPATH_WQ.load(Acquire);
     (!wq.is_null()).then_some(wq)
-}
-
-/// The delayed removal work function: the head outlived its last path for
-/// `delayed_removal_secs`, so the driver removes it now, unless a path
-/// came back meanwhile (its `mpath_add_device()` lost the race to cancel
-/// the already running work).
-///
-/// # Safety
-///
-/// Called by the workqueue core with the `remove_work.work` of a head.
-unsafe extern "C" fn remove_work_fn(work: *mut bindings::work_struct) {
-    // SAFETY: `work` is embedded in the `remove_work` of a head, and the
-    // queued work owns a reference to that head (`can_remove_head()`), so
-    // the head stays allocated until the `put` below.
-    let head = unsafe { kernel::container_of!(work, mpath_head, remove_work.work) };
-    // SAFETY: As above.
-    let Some(h) = (unsafe { Head::from_raw(head) }) else {
-        return;
-    };
-    let pathless = {
-        let lock = h.lock();
-        lock.no_paths()
-    };
-    if pathless {
-        // The template lives in the driver module, which the queued work
-        // pins.
-        if let Some(remove) = h.template().and_then(|t| t.ops().remove_head) {
-            // SAFETY: The head is valid; the driver tears it down here.
-            unsafe { remove(head) };
-        }
-    }
-    // Read the module first: the put may free the head.
-    let module = h.drv_module();
-    // SAFETY: The work's own reference; it may be the last one.
-    unsafe { h.put() };
-    // SAFETY: `can_remove_head()` pinned the module for this run.
-    unsafe { bindings::module_put(module) };
 }
 
 impl Head {
@@ -471,33 +352,6 @@ impl Head {
         // CAST: The enum's storage, decoded as a raw `int`.
         // SAFETY: The head is valid and uses this template.
         Policy::from_raw(unsafe { get(self.as_raw()) }.0 as c_int)
-    }
-
-    /// Take `mpath_head.lock`.
-    pub(crate) fn lock(&self) -> HeadLock<'_> {
-        // SAFETY: By the type invariants the mutex is initialised.
-        unsafe { bindings::mutex_lock(&raw mut (*self.as_raw()).lock) };
-        HeadLock {
-            head: self,
-            _not_send: NotThreadSafe,
-        }
-    }
-
-    /// Enter an SRCU read section.
-    pub(crate) fn srcu_read(&self) -> SrcuGuard<'_> {
-        // SAFETY: By the type invariants the SRCU domain is initialised.
-        let idx = unsafe { bindings::srcu_read_lock(&raw mut (*self.as_raw()).srcu) };
-        SrcuGuard {
-            head: self,
-            idx,
-            _not_send: NotThreadSafe,
-        }
-    }
-
-    /// The path list head.
-    fn dev_list(&self) -> *mut bindings::list_head {
-        // SAFETY: By the type invariants the head is valid.
-        unsafe { &raw mut (*self.as_raw()).dev_list }
     }
 
     /// The number of per-node path slots.
@@ -636,118 +490,6 @@ impl Head {
         unsafe {
             bindings::queue_work_on(bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int, wq, work)
         };
-    }
-}
-
-impl HeadLock<'_> {
-    /// Link `path` at the tail of the list.
-    pub(crate) fn link_path(&self, path: &Path) {
-        // SAFETY: The mutex serialises list writers; readers use SRCU.  The
-        // driver guarantees that `path` is not on a list.
-        unsafe { bindings::list_add_tail_rcu(path.siblings(), self.head.dev_list()) };
-    }
-
-    /// Unlink `path`; readers may still see it until a grace period ends.
-    pub(crate) fn unlink_path(&self, path: &Path) {
-        // SAFETY: As in `link_path`; the driver guarantees that `path` is on
-        // this head's list.
-        unsafe { bindings::list_del_rcu(path.siblings()) };
-    }
-
-    /// Whether the path list is empty.
-    pub(crate) fn no_paths(&self) -> bool {
-        let list = self.head.dev_list();
-        // SAFETY: The list head is valid; writers are excluded by the lock.
-        unsafe { (*list).next == list }
-    }
-
-    /// `delayed_removal_secs`.
-    pub(crate) fn delayed_removal_secs(&self) -> u32 {
-        // SAFETY: The head is valid; the field is written under the lock.
-        unsafe { (*self.head.as_raw()).delayed_removal_secs }
-    }
-
-    /// Set `delayed_removal_secs`.
-    pub(crate) fn set_delayed_removal_secs(&self, secs: u32) {
-        // SAFETY: The head is valid and we hold the lock.
-        unsafe { (*self.head.as_raw()).delayed_removal_secs = secs };
-    }
-
-    /// (Re)arm the delayed removal to run in `secs` seconds.
-    ///
-    /// Returns `None` without a workqueue, else whether a removal was
-    /// already pending (it is then only re-timed).
-    pub(crate) fn arm_removal(&self, secs: u32) -> Option<bool> {
-        let wq = workqueue()?;
-        let delay = u64::from(secs)
-            .saturating_mul(u64::from(bindings::HZ))
-            .min((c_ulong::MAX >> 1) as u64);
-        // SAFETY: `remove_work` was initialised in `alloc`; `wq` is live.
-        let pending = unsafe {
-            bindings::mod_delayed_work_on(
-                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
-                wq,
-                &raw mut (*self.head.as_raw()).remove_work,
-                delay as c_ulong,
-            )
-        };
-        Some(pending)
-    }
-
-    /// Cancel a pending delayed removal; true if one was pending, whose
-    /// references the caller then owns (`removal::release()`).
-    pub(crate) fn cancel_removal(&self) -> bool {
-        // SAFETY: `remove_work` was initialised in `alloc`.
-        unsafe { bindings::cancel_delayed_work(&raw mut (*self.head.as_raw()).remove_work) }
-    }
-}
-
-impl SrcuGuard<'_> {
-    /// Walk the paths.
-    pub(crate) fn paths(&self) -> Paths<'_> {
-        let list = self.head.dev_list();
-        Paths {
-            list,
-            pos: list,
-            _guard: PhantomData,
-        }
-    }
-
-    /// The path cached for `node`, if any.
-    pub(crate) fn cached_path(&self, node: usize) -> Option<&Path> {
-        // ORDERING: acquire pairs with the release in `cache_path()`, as
-        // `srcu_dereference()` with `rcu_assign_pointer()`.
-        let ptr = self.head.slot(node)?.load(Acquire);
-        // SAFETY: A path is removed from every slot before its grace period
-        // starts (`mpath_clear_current_path()`), so a path read under the
-        // guard stays valid while the guard lives.
-        unsafe { Path::from_raw(ptr) }
-    }
-
-    /// The path cached for `node` and the other paths in round-robin order
-    /// from it: the paths after it in the list, then, wrapping around, the
-    /// paths before it.
-    ///
-    /// The walk starts at the cached path, so it costs nothing to reach
-    /// the paths right after it, however long the list.
-    pub(crate) fn cached_path_and_rest(
-        &self,
-        node: usize,
-    ) -> Option<(&Path, impl Iterator<Item = &Path> + '_)> {
-        let old = self.cached_path(node)?;
-        // INVARIANT: A slot only holds paths that are on the list: a driver
-        // clears a path from every slot (and lets the readers that saw it
-        // finish) before it deletes the path (`mpath_delete_device()`).
-        // So `old` is on the list during the guard, and its `next` chain
-        // leads over entries that were on the list during the guard, which
-        // stay valid until the guard ends, to the list head.
-        let after = Paths {
-            list: self.head.dev_list(),
-            pos: old.siblings(),
-            _guard: PhantomData,
-        };
-        let before = self.paths().take_while(move |p| *p != old);
-        Some((old, Iterator::chain(after, before)))
     }
 }
 

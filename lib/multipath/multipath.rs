@@ -21,6 +21,7 @@ mod disk;
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
 mod fake;
 mod forward;
+mod guard;
 mod head;
 mod iopolicy;
 mod path;

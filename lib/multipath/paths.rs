@@ -4,13 +4,13 @@
 //! the glue between a head's path list and the selectors of [`crate::select`].
 
 use crate::{
+    guard::SrcuGuard,
     head::{
         node_distance,
         node_online,
         numa_node_id,
         Head,
-        HeadFlag,
-        SrcuGuard, //
+        HeadFlag, //
     },
     path::{
         Path,

@@ -16,12 +16,104 @@
 //! under it, so no interleaving of the last path's removal with a path's
 //! return can leave a removal pending on a head that has a path.
 
-use kernel::prelude::*;
-
-use crate::head::{
-    Head,
-    HeadFlag, //
+use kernel::{
+    bindings,
+    ffi::{
+        c_int,
+        c_ulong, //
+    },
+    prelude::*,
 };
+
+use crate::{
+    abi::mpath_head,
+    guard::HeadLock,
+    head::{
+        workqueue,
+        Head,
+        HeadFlag, //
+    },
+};
+
+/// The delayed-removal fields of a head, under its lock.
+impl HeadLock<'_> {
+    /// `delayed_removal_secs`.
+    pub(crate) fn delayed_removal_secs(&self) -> u32 {
+        // SAFETY: The head is valid; the field is written under the lock.
+        unsafe { (*self.head().as_raw()).delayed_removal_secs }
+    }
+
+    /// Set `delayed_removal_secs`.
+    pub(crate) fn set_delayed_removal_secs(&self, secs: u32) {
+        // SAFETY: The head is valid and we hold the lock.
+        unsafe { (*self.head().as_raw()).delayed_removal_secs = secs };
+    }
+
+    /// (Re)arm the delayed removal to run in `secs` seconds.
+    ///
+    /// Returns `None` without a workqueue, else whether a removal was
+    /// already pending (it is then only re-timed).
+    pub(crate) fn arm_removal(&self, secs: u32) -> Option<bool> {
+        let wq = workqueue()?;
+        let delay = u64::from(secs)
+            .saturating_mul(u64::from(bindings::HZ))
+            .min((c_ulong::MAX >> 1) as u64);
+        // SAFETY: `remove_work` was initialised in `alloc`; `wq` is live.
+        let pending = unsafe {
+            bindings::mod_delayed_work_on(
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                wq,
+                &raw mut (*self.head().as_raw()).remove_work,
+                delay as c_ulong,
+            )
+        };
+        Some(pending)
+    }
+
+    /// Cancel a pending delayed removal; true if one was pending, whose
+    /// references the caller then owns (`removal::release()`).
+    pub(crate) fn cancel_removal(&self) -> bool {
+        // SAFETY: `remove_work` was initialised in `alloc`.
+        unsafe { bindings::cancel_delayed_work(&raw mut (*self.head().as_raw()).remove_work) }
+    }
+}
+
+/// The delayed removal work function: the head outlived its last path for
+/// `delayed_removal_secs`, so the driver removes it now, unless a path
+/// came back meanwhile (its `mpath_add_device()` lost the race to cancel
+/// the already running work).
+///
+/// # Safety
+///
+/// Called by the workqueue core with the `remove_work.work` of a head.
+pub(crate) unsafe extern "C" fn remove_work_fn(work: *mut bindings::work_struct) {
+    // SAFETY: `work` is embedded in the `remove_work` of a head, and the
+    // queued work owns a reference to that head (`can_remove_head()`), so
+    // the head stays allocated until the `put` below.
+    let head = unsafe { kernel::container_of!(work, mpath_head, remove_work.work) };
+    // SAFETY: As above.
+    let Some(h) = (unsafe { Head::from_raw(head) }) else {
+        return;
+    };
+    let pathless = {
+        let lock = h.lock();
+        lock.no_paths()
+    };
+    if pathless {
+        // The template lives in the driver module, which the queued work
+        // pins.
+        if let Some(remove) = h.template().and_then(|t| t.ops().remove_head) {
+            // SAFETY: The head is valid; the driver tears it down here.
+            unsafe { remove(head) };
+        }
+    }
+    // Read the module first: the put may free the head.
+    let module = h.drv_module();
+    // SAFETY: The work's own reference; it may be the last one.
+    unsafe { h.put() };
+    // SAFETY: `can_remove_head()` pinned the module for this run.
+    unsafe { bindings::module_put(module) };
+}
 
 /// Decide what happens to a head that just lost its last path.
 ///

@@ -30,14 +30,26 @@ pub(crate) enum Access {
     Other,
 }
 
-impl Access {
-    /// Decode a C `MPATH_STATE_*` value; unknown values are [`Access::Other`].
-    pub(crate) fn from_raw(state: i32) -> Self {
+impl TryFrom<i32> for Access {
+    /// The value, which is no `MPATH_STATE_*`.
+    type Error = i32;
+
+    /// Decode a C `MPATH_STATE_*` value.
+    fn try_from(state: i32) -> Result<Self, i32> {
         match state {
-            0 => Access::Optimized,
-            1 => Access::NonOptimized,
-            _ => Access::Other,
+            0 => Ok(Access::Optimized),
+            1 => Ok(Access::NonOptimized),
+            2 => Ok(Access::Other),
+            _ => Err(state),
         }
+    }
+}
+
+impl Access {
+    /// Decode the `access_state` a driver stored: a value that is no
+    /// `MPATH_STATE_*` is [`Access::Other`], so such a path is never used.
+    pub(crate) fn from_raw(state: i32) -> Self {
+        Self::try_from(state).unwrap_or(Access::Other)
     }
 }
 
@@ -66,15 +78,26 @@ pub(crate) enum Policy {
     QueueDepth,
 }
 
-impl Policy {
-    /// Decode a C `MPATH_IOPOLICY_*` value; unknown values mean numa, as
-    /// in NVMe.
-    pub(crate) fn from_raw(policy: i32) -> Self {
+impl TryFrom<i32> for Policy {
+    /// The value, which is no `MPATH_IOPOLICY_*`.
+    type Error = i32;
+
+    /// Decode a C `MPATH_IOPOLICY_*` value.
+    fn try_from(policy: i32) -> Result<Self, i32> {
         match policy {
-            1 => Policy::RoundRobin,
-            2 => Policy::QueueDepth,
-            _ => Policy::Numa,
+            0 => Ok(Policy::Numa),
+            1 => Ok(Policy::RoundRobin),
+            2 => Ok(Policy::QueueDepth),
+            _ => Err(policy),
         }
+    }
+}
+
+impl Policy {
+    /// Decode the I/O policy a driver stored: a value that is no
+    /// `MPATH_IOPOLICY_*` means numa, as in NVMe.
+    pub(crate) fn from_raw(policy: i32) -> Self {
+        Self::try_from(policy).unwrap_or(Policy::Numa)
     }
 }
 
@@ -302,7 +325,14 @@ mod cases {
         ensure(Policy::from_raw(0) == Policy::Numa, "policy 0 is numa")?;
         ensure(Policy::from_raw(1) == Policy::RoundRobin, "policy 1 is rr")?;
         ensure(Policy::from_raw(2) == Policy::QueueDepth, "policy 2 is qd")?;
-        ensure(Policy::from_raw(7) == Policy::Numa, "a bad policy is numa")
+        ensure(Policy::from_raw(7) == Policy::Numa, "a bad policy is numa")?;
+        ensure(Access::try_from(2) == Ok(X), "state 2 decodes")?;
+        ensure(Access::try_from(3) == Err(3), "state 3 is no state")?;
+        ensure(
+            Policy::try_from(2) == Ok(Policy::QueueDepth),
+            "policy 2 decodes",
+        )?;
+        ensure(Policy::try_from(-1) == Err(-1), "policy -1 is no policy")
     }
 
     pub(super) fn nearest_prefers_optimized() -> Outcome {
