@@ -169,8 +169,10 @@ if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.c
 	# Two boots, each with its own timeout: under KASAN and TCG on a busy
 	# CI machine all scenarios in one boot took longer than 1500 s.  The
 	# suites built in run at every boot; the second skips them.
-	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop no5lvl
-	boot debug-tcp "$CACHE/build-builtin" nvmettcp,nvmetsingle,cdevfault "no5lvl kunit.enable=0"
+	# nvmettcp alone takes about as long as the rest (297 s against
+	# 268 s here on 2026-12-03).
+	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop,nvmetsingle,cdevfault no5lvl
+	boot debug-tcp "$CACHE/build-builtin" nvmettcp "no5lvl kunit.enable=0"
 fi
 
 echo
