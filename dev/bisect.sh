@@ -42,7 +42,16 @@ for c in $(git -C "$TREE" rev-parse pristine) \
 	cp "$BUILD/.config" "$BB/.config"
 	"${MK[@]}" olddefconfig >/dev/null
 	start=$SECONDS
-	"${MK[@]}" bzImage modules || die "patch $n ($subject) does not build"
+	rm -f "$BB/lib/multipath/libmultipath.ko"
+	"${MK[@]}" bzImage modules 2>&1 | tee "$BB/build.log" ||
+		die "patch $n ($subject) does not build"
+	# The series must build without warnings at every patch.  Each patch
+	# rebuilds what it changes, so its warnings show here; a warning's
+	# location is on its line (C) or on one of the next lines (Rust).
+	warnings=$(grep -A3 'warning' "$BB/build.log" |
+		grep -E 'lib/multipath|drivers/nvme|rust/(kernel|helpers)|linux/multipath\.h' || true)
+	[ -z "$warnings" ] || die "patch $n ($subject) builds with warnings:
+$warnings"
 	if [ "$n" = 0 ]; then
 		grep -q '^CONFIG_NVME_MULTIPATH=y' "$BB/.config" ||
 			die "the unpatched kernel's config lost NVME_MULTIPATH"
@@ -57,5 +66,4 @@ for c in $(git -C "$TREE" rev-parse pristine) \
 	built=""
 	[ -f "$BB/lib/multipath/libmultipath.ko" ] && built=" (libmultipath.ko built)"
 	log "patch $n builds in $((SECONDS - start)) s$built: $subject"
-	rm -f "$BB/lib/multipath/libmultipath.ko"
 done

@@ -8,7 +8,9 @@
 //! end checks each exported function against its prototype at build time.
 //! Each function checks its arguments, converts the raw pointers once and
 //! calls safe code in the other modules.
-//! They live in one submodule per concern, re-exported here.
+//! They live in one submodule per concern, re-exported here; `bdev` and
+//! `cdev` hold the Rust functions of the operation tables in
+//! `mpath_exports.c`, which only those tables use.
 //!
 //! The C enums come through bindgen as newtypes over their integer
 //! (`--newtype-enum`): the library reads fields that drivers write, and an
@@ -26,6 +28,8 @@ use crate::{
     sysfs::Emit, //
 };
 
+pub(crate) mod bdev;
+pub(crate) mod cdev;
 mod disk;
 mod head;
 mod iopolicy;

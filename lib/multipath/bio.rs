@@ -3,14 +3,15 @@
 //! Bio routing of the head disk: `submit_bio`, the requeue list and its
 //! work item.
 //!
-//! `mpath_bdev_submit_bio()` runs in the submitter's context (it may be
-//! called with preemption enabled but must not sleep on a path); the
-//! requeue list is also filled from completion context by drivers that fail
-//! requests over, so its lock disables interrupts.
+//! `submit()` runs in the submitter's context (it may be called with
+//! preemption enabled but must not sleep on a path); the requeue list is
+//! also filled from completion context by drivers that fail requests over,
+//! so its lock disables interrupts.
 
 use kernel::{
     bindings,
-    prelude::*, //
+    prelude::*,
+    sync::SpinLockIrq, //
 };
 
 use crate::{
@@ -38,20 +39,27 @@ extern "C" {
     fn mpath_warn_no_path(head: *mut mpath_head, requeue: bool);
 }
 
+/// The lock of `head`'s requeue list.
+///
+/// The lock is a C `spinlock_t` in `struct mpath_head` that drivers take
+/// too (failover from completion context), so the list stays a C field
+/// next to it rather than the lock's data.
+fn requeue_lock(head: &Head) -> &SpinLockIrq<()> {
+    // SAFETY: `requeue_lock` was initialised in `Head::alloc` and lives as
+    // long as the head.
+    unsafe { SpinLockIrq::from_raw(&raw mut (*head.as_raw()).requeue_lock) }
+}
+
 /// Add `bio` to the requeue list of `head`.
 ///
 /// # Safety
 ///
 /// `bio` must be a bio the caller owns; the list takes it over.
 unsafe fn requeue(head: &Head, bio: *mut bindings::bio) {
-    let raw = head.as_raw();
-    // SAFETY: `requeue_lock` was initialised in `Head::alloc`.
-    let flags = unsafe { bindings::spin_lock_irqsave(&raw mut (*raw).requeue_lock) };
+    let _guard = requeue_lock(head).lock();
     // SAFETY: The list is protected by the lock we hold; the caller hands
     // `bio` over.
-    unsafe { bindings::bio_list_add(&raw mut (*raw).requeue_list, bio) };
-    // SAFETY: Locked above with these flags.
-    unsafe { bindings::spin_unlock_irqrestore(&raw mut (*raw).requeue_lock, flags) };
+    unsafe { bindings::bio_list_add(&raw mut (*head.as_raw()).requeue_list, bio) };
 }
 
 /// Schedule the requeue work of `head` on kblockd.
@@ -74,7 +82,7 @@ pub(crate) fn flush(head: &Head) {
 }
 
 /// The requeue work: resubmit every queued bio; each one goes through
-/// `mpath_bdev_submit_bio()` again and is routed, requeued or failed.
+/// [`submit()`] again and is routed, requeued or failed.
 ///
 /// # Safety
 ///
@@ -84,11 +92,14 @@ pub(crate) unsafe extern "C" fn requeue_work_fn(work: *mut bindings::work_struct
     // before the head goes away.
     let raw = unsafe { kernel::container_of!(work, mpath_head, requeue_work) };
     // SAFETY: As above.
-    let flags = unsafe { bindings::spin_lock_irqsave(&raw mut (*raw).requeue_lock) };
-    // SAFETY: We hold the lock that protects the list.
-    let mut next = unsafe { bindings::bio_list_get(&raw mut (*raw).requeue_list) };
-    // SAFETY: Locked above with these flags.
-    unsafe { bindings::spin_unlock_irqrestore(&raw mut (*raw).requeue_lock, flags) };
+    let Some(head) = (unsafe { Head::from_raw(raw) }) else {
+        return;
+    };
+    let mut next = {
+        let _guard = requeue_lock(head).lock();
+        // SAFETY: We hold the lock that protects the list.
+        unsafe { bindings::bio_list_get(&raw mut (*raw).requeue_list) }
+    };
 
     while !next.is_null() {
         let bio = next;
@@ -137,35 +148,22 @@ unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
     }
 }
 
-/// The head disk's `submit_bio`.
+/// Route a bio of the head disk (its `submit_bio`): send it down a path
+/// chosen by the I/O policy, requeue it while a path may come back, or fail
+/// it.
 ///
 /// # Safety
 ///
-/// Called by the block layer with a bio for a head disk, whose
-/// `private_data` is its live head.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_bdev_submit_bio(bio: *mut bindings::bio) {
+/// `bio` must be a bio the caller owns that targets the disk of `head`.
+pub(crate) unsafe fn submit(head: &Head, bio: *mut bindings::bio) {
     // The path may go away and the bio may then move to another path, so
     // split with the head queue's bio_set.
-    // SAFETY: The block layer passes a valid bio.
+    // SAFETY: The caller passes a valid bio.
     let bio = unsafe { bindings::bio_split_to_limits(bio) };
     if bio.is_null() {
         return;
     }
-    // SAFETY: A head disk's bdev and gendisk are valid while it has I/O,
-    // and its `private_data` is the head, which the disk keeps alive.
-    let raw = unsafe {
-        (*(*(*bio).bi_bdev).bd_disk)
-            .private_data
-            .cast::<mpath_head>()
-    };
-    // SAFETY: As above.
-    let Some(head) = (unsafe { Head::from_raw(raw) }) else {
-        // SAFETY: We own the bio.
-        unsafe { bindings::bio_io_error(bio) };
-        return;
-    };
-
+    let raw = head.as_raw();
     let guard = head.srcu_read();
     if let Some(path) = paths::find(&guard) {
         // SAFETY: `path` was found under `guard`; we own `bio`.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The head character device: created and deleted by the driver through
-//! the template, its file operations routed to a path here.
+//! the template, its file operations (`abi::cdev`) routed to a path here.
 //!
 //! `MPATH_HEAD_CDEV_LIVE` records whether `add_cdev` succeeded, so that
 //! `del_cdev` runs exactly once and only for a device that exists.
@@ -12,7 +12,6 @@ use kernel::{
 };
 
 use crate::{
-    abi::mpath_head,
     head::{
         Head,
         HeadFlag, //
@@ -20,9 +19,6 @@ use crate::{
     },
     paths, //
 };
-
-/// `FMODE_WRITE` of `<linux/fs.h>` (a `__force` cast bindgen cannot see).
-const FMODE_WRITE: bindings::fmode_t = 1 << 1;
 
 /// Ask the driver to add the head character device.
 pub(crate) fn add(head: &Head) {
@@ -46,69 +42,23 @@ pub(crate) fn del(head: &Head) {
     }
 }
 
-// Zero-sized kernel types (lockdep maps) inside these structs trip the
-// lint; the bindings crate allows it for the same reason.
-#[allow(improper_ctypes)]
-extern "C" {
-    /// The head whose `cdev` is the inode's `i_cdev` (C: an anonymous
-    /// union holds `i_cdev`, see `mpath_exports.c`).
-    fn mpath_chr_inode_head(inode: *mut bindings::inode) -> *mut mpath_head;
-}
-
-/// The head of an open head character device.
-///
-/// # Safety
-///
-/// `inode` must be the inode of a head character device.
-unsafe fn inode_head<'a>(inode: *mut bindings::inode) -> Option<&'a Head> {
-    // SAFETY: The inode's `i_cdev` is the `cdev` embedded in a head, which
-    // the open file pins.
-    unsafe { Head::from_raw(mpath_chr_inode_head(inode)) }
-}
-
-/// The head of `file`, a head character device file.
-///
-/// # Safety
-///
-/// `file` must be an open head character device file.
-unsafe fn file_head<'a>(file: *mut bindings::file) -> Option<&'a Head> {
-    // SAFETY: An open file has a valid inode.
-    unsafe { inode_head((*file).f_inode) }
-}
-
-/// `open`: pin the head.
-///
-/// # Safety
-///
-/// Called by the VFS for a head character device.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_chr_open(
-    inode: *mut bindings::inode,
-    _file: *mut bindings::file,
-) -> c_int {
-    // SAFETY: The VFS passes the inode of our cdev.
-    match unsafe { inode_head(inode) } {
-        Some(head) if head.try_get() => 0,
-        _ => ENXIO.to_errno(),
+/// Open the head character device: pin the head.
+pub(crate) fn open(head: &Head) -> Result {
+    if head.try_get() {
+        Ok(())
+    } else {
+        Err(ENXIO)
     }
 }
 
-/// `release`: unpin the head.
+/// Release the head character device: unpin the head.
 ///
 /// # Safety
 ///
-/// Called by the VFS after a successful `open`.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_chr_release(
-    inode: *mut bindings::inode,
-    _file: *mut bindings::file,
-) -> c_int {
-    // SAFETY: The VFS passes the inode of our cdev.
-    if let Some(head) = unsafe { inode_head(inode) } {
-        // SAFETY: `open` took this reference.
-        unsafe { head.put() };
-    }
-    0
+/// Pairs with a successful [`open`]; `head` may be freed by the call.
+pub(crate) unsafe fn release(head: &Head) {
+    // SAFETY: `open` took this reference.
+    unsafe { head.put() };
 }
 
 /// Run `ioctl` on a path of `head` with the `ioctl_begin`/`ioctl_finish`
@@ -145,26 +95,12 @@ pub(crate) fn with_path_ioctl(
     ret
 }
 
-/// `unlocked_ioctl`.
-///
-/// # Safety
-///
-/// Called by the VFS with an open head character device file.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_chr_ioctl(
-    file: *mut bindings::file,
-    cmd: c_uint,
-    arg: c_ulong,
-) -> c_long {
-    // SAFETY: The VFS passes our open file.
-    let Some(head) = (unsafe { file_head(file) }) else {
-        return ENXIO.to_errno() as c_long;
-    };
+/// An ioctl on the head character device: the driver's `cdev_ioctl` on a
+/// path chosen by the I/O policy.
+pub(crate) fn ioctl(head: &Head, cmd: c_uint, arg: c_ulong, open_for_write: bool) -> c_long {
     let Some(cdev_ioctl) = head.template().and_then(|t| t.ops().cdev_ioctl) else {
         return ENOTTY.to_errno() as c_long;
     };
-    // SAFETY: `file` is valid.
-    let open_for_write = unsafe { (*file).f_mode } & FMODE_WRITE != 0;
     with_path_ioctl(head, cmd, |dev| {
         // SAFETY: `dev` is valid: under SRCU, or pinned by `ioctl_begin`.
         unsafe { cdev_ioctl(dev, cmd, arg, open_for_write) }
@@ -175,16 +111,13 @@ pub(crate) unsafe extern "C" fn mpath_chr_ioctl(
 ///
 /// # Safety
 ///
-/// Called by io_uring with a command on an open head character device.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_chr_uring_cmd(
+/// `ioucmd` must be a valid command on an open file of `head`'s character
+/// device.
+pub(crate) unsafe fn uring_cmd(
+    head: &Head,
     ioucmd: *mut bindings::io_uring_cmd,
     issue_flags: c_uint,
 ) -> c_int {
-    // SAFETY: io_uring passes a valid command on our open file.
-    let Some(head) = (unsafe { file_head((*ioucmd).file) }) else {
-        return ENXIO.to_errno();
-    };
     let Some(uring_cmd) = head.template().and_then(|t| t.ops().chr_uring_cmd) else {
         return EOPNOTSUPP.to_errno();
     };
@@ -200,19 +133,16 @@ pub(crate) unsafe extern "C" fn mpath_chr_uring_cmd(
 ///
 /// # Safety
 ///
-/// Called by io_uring with a command on an open head character device.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_chr_uring_cmd_iopoll(
+/// The arguments must be as io_uring passes them for a command on an open
+/// file of `head`'s character device.
+pub(crate) unsafe fn uring_cmd_iopoll(
+    head: &Head,
     ioucmd: *mut bindings::io_uring_cmd,
     iob: *mut bindings::io_comp_batch,
     poll_flags: c_uint,
 ) -> c_int {
-    // SAFETY: io_uring passes a valid command on our open file.
-    let Some(head) = (unsafe { file_head((*ioucmd).file) }) else {
-        return ENXIO.to_errno();
-    };
     match head.template().and_then(|t| t.ops().chr_uring_cmd_iopoll) {
-        // SAFETY: Arguments as io_uring passed them.
+        // SAFETY: The arguments are as io_uring passed them.
         Some(iopoll) => unsafe { iopoll(ioucmd, iob, poll_flags) },
         None => EOPNOTSUPP.to_errno(),
     }

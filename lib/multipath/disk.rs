@@ -202,63 +202,36 @@ pub(crate) unsafe extern "C" fn partition_scan_work_fn(work: *mut bindings::work
     }
 }
 
-/// The head of a head disk.
-///
-/// # Safety
-///
-/// `disk` must be a valid head disk (`fops == &mpath_ops`).
-pub(crate) unsafe fn disk_head<'a>(disk: *mut bindings::gendisk) -> Option<&'a Head> {
-    // SAFETY: A head disk's `private_data` is its head, kept alive by the
-    // disk's users (open references or in-flight I/O).
-    unsafe { Head::from_raw((*disk).private_data.cast()) }
-}
-
-/// `open` of the head disk: pin the head and the driver module.
+/// Open the head disk: pin the head and the driver module.
 ///
 /// `mpath_ops` belongs to this library, so the block layer pins only the
 /// library; the driver module (`drv_module`) holds the template that every
 /// head disk operation reads, so it is pinned here for as long as the disk
 /// is open, as a driver's own `block_device_operations.owner` would be.
 /// While a head is open its driver cannot be unloaded.
-///
-/// # Safety
-///
-/// Called by the block layer with a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_bdev_open(
-    disk: *mut bindings::gendisk,
-    _mode: bindings::blk_mode_t,
-) -> c_int {
-    // SAFETY: The block layer passes our disk.
-    let Some(head) = (unsafe { disk_head(disk) }) else {
-        return ENXIO.to_errno();
-    };
+pub(crate) fn open(head: &Head) -> Result {
     if !head.get_drv_module() {
-        return ENXIO.to_errno();
+        return Err(ENXIO);
     }
     if !head.try_get() {
         head.put_drv_module();
-        return ENXIO.to_errno();
+        return Err(ENXIO);
     }
-    0
+    Ok(())
 }
 
-/// `release` of the head disk: unpin the head and the driver module.
+/// Release the head disk: unpin the head and the driver module.
 ///
 /// # Safety
 ///
-/// Called by the block layer after a successful `open`.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_bdev_release(disk: *mut bindings::gendisk) {
-    // SAFETY: The block layer passes our disk.
-    if let Some(head) = unsafe { disk_head(disk) } {
-        // Read the module first: the head may be freed by the put.
-        let module = head.drv_module();
-        // SAFETY: `open` took this reference.
-        unsafe { head.put() };
-        // SAFETY: `open` pinned the module.
-        unsafe { bindings::module_put(module) };
-    }
+/// Pairs with a successful [`open`]; `head` may be freed by the call.
+pub(crate) unsafe fn release(head: &Head) {
+    // Read the module first: the head may be freed by the put.
+    let module = head.drv_module();
+    // SAFETY: `open` took this reference.
+    unsafe { head.put() };
+    // SAFETY: `open` pinned the module.
+    unsafe { bindings::module_put(module) };
 }
 
 /// Create missing links to the head's paths in the head disk's
@@ -333,49 +306,6 @@ pub(crate) fn capacity_differs(head: &Head, path: &Path) -> bool {
     unsafe { bindings::get_capacity(disk) != bindings::get_capacity(pdisk) }
 }
 
-// The operation tables live in `mpath_exports.c`.  Check here that every
-// Rust entry point has exactly the type of the field it fills, so the C
-// prototypes (checked by the C compiler against the same fields) match.
-const _: () = {
-    use crate::{
-        bio::mpath_bdev_submit_bio,
-        cdev::*,
-        forward::*, //
-    };
-    // SAFETY: All-zero is valid for these tables (NULL pointers and `None`).
-    let zeroed_bdev_ops: bindings::block_device_operations = unsafe { core::mem::zeroed() };
-    let _ = bindings::block_device_operations {
-        submit_bio: Some(mpath_bdev_submit_bio),
-        open: Some(mpath_bdev_open),
-        release: Some(mpath_bdev_release),
-        ioctl: Some(mpath_bdev_ioctl),
-        getgeo: Some(mpath_bdev_getgeo),
-        get_unique_id: Some(mpath_bdev_get_unique_id),
-        #[cfg(CONFIG_BLK_DEV_ZONED)]
-        report_zones: Some(mpath_bdev_report_zones),
-        ..zeroed_bdev_ops
-    };
-    let _ = bindings::pr_ops {
-        pr_register: Some(mpath_pr_register),
-        pr_reserve: Some(mpath_pr_reserve),
-        pr_release: Some(mpath_pr_release),
-        pr_preempt: Some(mpath_pr_preempt),
-        pr_clear: Some(mpath_pr_clear),
-        pr_read_keys: Some(mpath_pr_read_keys),
-        pr_read_reservation: Some(mpath_pr_read_reservation),
-    };
-    // SAFETY: As above.
-    let zeroed_fops: bindings::file_operations = unsafe { core::mem::zeroed() };
-    let _ = bindings::file_operations {
-        open: Some(mpath_chr_open),
-        release: Some(mpath_chr_release),
-        unlocked_ioctl: Some(mpath_chr_ioctl),
-        uring_cmd: Some(mpath_chr_uring_cmd),
-        uring_cmd_iopoll: Some(mpath_chr_uring_cmd_iopoll),
-        ..zeroed_fops
-    };
-};
-
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
 #[kunit_tests(libmultipath_disk)]
 mod tests {
@@ -383,6 +313,10 @@ mod tests {
     use crate::{
         abi::{
             self,
+            bdev::{
+                mpath_bdev_open,
+                mpath_bdev_release, //
+            },
             mpath_head_template,
             MPATH_IOPOLICY_NUMA as NUMA,
             MPATH_STATE_OPTIMIZED as OPT, //

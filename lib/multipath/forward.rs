@@ -3,9 +3,10 @@
 //! Forwarding of head disk operations to a path: persistent reservations,
 //! block ioctls, zone reports, geometry and unique ids.
 //!
-//! Each entry point picks a path with the I/O policy under SRCU and calls
+//! Each operation picks a path with the I/O policy under SRCU and calls
 //! the path disk's own operation; no usable path gives `-EWOULDBLOCK`, a
 //! path disk without the operation the error the block layer would give.
+//! The block layer calls them through `abi::bdev`.
 
 use kernel::{
     bindings,
@@ -14,7 +15,6 @@ use kernel::{
 
 use crate::{
     cdev::with_path_ioctl,
-    disk::disk_head,
     head::{
         Head,
         EWOULDBLOCK, //
@@ -43,27 +43,13 @@ fn with_path(head: &Head, f: impl FnOnce(&Fops, *mut bindings::gendisk) -> c_int
     f(fops, disk)
 }
 
-/// The head behind a head disk block device.
-///
-/// # Safety
-///
-/// `bdev` must be a block device of a head disk.
-unsafe fn bdev_head<'a>(bdev: *mut bindings::block_device) -> Option<&'a Head> {
-    // SAFETY: The block device belongs to a head disk.
-    unsafe { disk_head((*bdev).bd_disk) }
-}
-
 /// Forward a persistent reservation operation: `op` selects it from the
 /// path disk's `pr_ops`, which are called with the path's whole-disk bdev.
 fn pr_forward<F>(
-    bdev: *mut bindings::block_device,
+    head: &Head,
     op: impl FnOnce(&bindings::pr_ops) -> Option<F>,
     call: impl FnOnce(F, *mut bindings::block_device) -> c_int,
 ) -> c_int {
-    // SAFETY: The block layer passes a bdev of our disk.
-    let Some(head) = (unsafe { bdev_head(bdev) }) else {
-        return ENXIO.to_errno();
-    };
     with_path(head, |fops, disk| {
         // SAFETY: `pr_ops` is NULL or a static table.
         let Some(f) = (unsafe { fops.pr_ops.as_ref() }).and_then(op) else {
@@ -74,20 +60,10 @@ fn pr_forward<F>(
     })
 }
 
-/// `pr_register`.
-///
-/// # Safety
-///
-/// Called by the block layer for a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_pr_register(
-    bdev: *mut bindings::block_device,
-    old_key: u64,
-    new_key: u64,
-    flags: u32,
-) -> c_int {
+/// `pr_register` on a path.
+pub(crate) fn pr_register(head: &Head, old_key: u64, new_key: u64, flags: u32) -> c_int {
     pr_forward(
-        bdev,
+        head,
         |o| o.pr_register,
         |f, b| {
             // SAFETY: `b` is the path's bdev, valid under SRCU.
@@ -96,20 +72,10 @@ pub(crate) unsafe extern "C" fn mpath_pr_register(
     )
 }
 
-/// `pr_reserve`.
-///
-/// # Safety
-///
-/// Called by the block layer for a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_pr_reserve(
-    bdev: *mut bindings::block_device,
-    key: u64,
-    type_: bindings::pr_type,
-    flags: u32,
-) -> c_int {
+/// `pr_reserve` on a path.
+pub(crate) fn pr_reserve(head: &Head, key: u64, type_: bindings::pr_type, flags: u32) -> c_int {
     pr_forward(
-        bdev,
+        head,
         |o| o.pr_reserve,
         |f, b| {
             // SAFETY: `b` is the path's bdev, valid under SRCU.
@@ -118,19 +84,10 @@ pub(crate) unsafe extern "C" fn mpath_pr_reserve(
     )
 }
 
-/// `pr_release`.
-///
-/// # Safety
-///
-/// Called by the block layer for a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_pr_release(
-    bdev: *mut bindings::block_device,
-    key: u64,
-    type_: bindings::pr_type,
-) -> c_int {
+/// `pr_release` on a path.
+pub(crate) fn pr_release(head: &Head, key: u64, type_: bindings::pr_type) -> c_int {
     pr_forward(
-        bdev,
+        head,
         |o| o.pr_release,
         |f, b| {
             // SAFETY: `b` is the path's bdev, valid under SRCU.
@@ -139,21 +96,16 @@ pub(crate) unsafe extern "C" fn mpath_pr_release(
     )
 }
 
-/// `pr_preempt`.
-///
-/// # Safety
-///
-/// Called by the block layer for a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_pr_preempt(
-    bdev: *mut bindings::block_device,
+/// `pr_preempt` on a path.
+pub(crate) fn pr_preempt(
+    head: &Head,
     old_key: u64,
     new_key: u64,
     type_: bindings::pr_type,
     abort: bool,
 ) -> c_int {
     pr_forward(
-        bdev,
+        head,
         |o| o.pr_preempt,
         |f, b| {
             // SAFETY: `b` is the path's bdev, valid under SRCU.
@@ -162,18 +114,10 @@ pub(crate) unsafe extern "C" fn mpath_pr_preempt(
     )
 }
 
-/// `pr_clear`.
-///
-/// # Safety
-///
-/// Called by the block layer for a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_pr_clear(
-    bdev: *mut bindings::block_device,
-    key: u64,
-) -> c_int {
+/// `pr_clear` on a path.
+pub(crate) fn pr_clear(head: &Head, key: u64) -> c_int {
     pr_forward(
-        bdev,
+        head,
         |o| o.pr_clear,
         |f, b| {
             // SAFETY: `b` is the path's bdev, valid under SRCU.
@@ -182,18 +126,14 @@ pub(crate) unsafe extern "C" fn mpath_pr_clear(
     )
 }
 
-/// `pr_read_keys`.
+/// `pr_read_keys` on a path.
 ///
 /// # Safety
 ///
-/// Called by the block layer for a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_pr_read_keys(
-    bdev: *mut bindings::block_device,
-    keys: *mut bindings::pr_keys,
-) -> c_int {
+/// `keys` must be the block layer's buffer for the keys.
+pub(crate) unsafe fn pr_read_keys(head: &Head, keys: *mut bindings::pr_keys) -> c_int {
     pr_forward(
-        bdev,
+        head,
         |o| o.pr_read_keys,
         |f, b| {
             // SAFETY: `b` is the path's bdev, valid under SRCU; `keys` is the caller's buffer.
@@ -202,18 +142,17 @@ pub(crate) unsafe extern "C" fn mpath_pr_read_keys(
     )
 }
 
-/// `pr_read_reservation`.
+/// `pr_read_reservation` on a path.
 ///
 /// # Safety
 ///
-/// Called by the block layer for a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_pr_read_reservation(
-    bdev: *mut bindings::block_device,
+/// `rsv` must be the block layer's buffer for the reservation.
+pub(crate) unsafe fn pr_read_reservation(
+    head: &Head,
     rsv: *mut bindings::pr_held_reservation,
 ) -> c_int {
     pr_forward(
-        bdev,
+        head,
         |o| o.pr_read_reservation,
         |f, b| {
             // SAFETY: `b` is the path's bdev, valid under SRCU; `rsv` is the caller's buffer.
@@ -222,7 +161,7 @@ pub(crate) unsafe extern "C" fn mpath_pr_read_reservation(
     )
 }
 
-/// `ioctl` of the head disk.
+/// An ioctl on the head disk.
 ///
 /// A driver with a `bdev_ioctl` callback gets the head's block device, so
 /// it can apply its own rules to partitions.  Otherwise the path disk's
@@ -232,20 +171,16 @@ pub(crate) unsafe extern "C" fn mpath_pr_read_reservation(
 ///
 /// # Safety
 ///
-/// Called by the block layer for a head disk.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_bdev_ioctl(
+/// `bdev` must be an open block device of the disk of `head`.
+pub(crate) unsafe fn ioctl(
+    head: &Head,
     bdev: *mut bindings::block_device,
     mode: bindings::blk_mode_t,
     cmd: c_uint,
     arg: c_ulong,
 ) -> c_int {
-    // SAFETY: The block layer passes a bdev of our disk.
-    let Some(head) = (unsafe { bdev_head(bdev) }) else {
-        return ENXIO.to_errno();
-    };
     let bdev_ioctl = head.template().and_then(|t| t.ops().bdev_ioctl);
-    // SAFETY: The block layer passes a valid bdev.
+    // SAFETY: The caller passes a valid bdev.
     let partition = unsafe { bindings::bdev_is_partition(bdev) };
     if bdev_ioctl.is_none() && partition {
         // SAFETY: Always safe to call.
@@ -273,7 +208,7 @@ pub(crate) unsafe extern "C" fn mpath_bdev_ioctl(
     ret as c_int
 }
 
-/// `getgeo` of the head disk.
+/// The geometry of the head disk.
 ///
 /// A usable path answers with its own `getgeo`.  Without one (an outage,
 /// a delayed-removal window) or without that operation the head still
@@ -282,16 +217,12 @@ pub(crate) unsafe extern "C" fn mpath_bdev_ioctl(
 ///
 /// # Safety
 ///
-/// Called by the block layer for a head disk; `geo` is valid for writes.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_bdev_getgeo(
+/// `disk` must be the disk of `head` and `geo` valid for writes.
+pub(crate) unsafe fn getgeo(
+    head: &Head,
     disk: *mut bindings::gendisk,
     geo: *mut bindings::hd_geometry,
 ) -> c_int {
-    // SAFETY: The block layer passes our disk.
-    let Some(head) = (unsafe { disk_head(disk) }) else {
-        return ENXIO.to_errno();
-    };
     let ret = with_path(head, |fops, pdisk| match fops.getgeo {
         // SAFETY: `pdisk` is valid under SRCU; `geo` is the caller's.
         Some(getgeo) => unsafe { getgeo(pdisk, geo) },
@@ -324,21 +255,16 @@ unsafe fn default_geometry(disk: *mut bindings::gendisk, geo: *mut bindings::hd_
     }
 }
 
-/// `get_unique_id` of the head disk.
+/// The unique id of the head disk: a path's.
 ///
 /// # Safety
 ///
-/// Called by the block layer for a head disk; `id` has 16 bytes.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_bdev_get_unique_id(
-    disk: *mut bindings::gendisk,
+/// `id` must be the block layer's 16-byte buffer.
+pub(crate) unsafe fn get_unique_id(
+    head: &Head,
     id: *mut u8,
     id_type: bindings::blk_unique_id,
 ) -> c_int {
-    // SAFETY: The block layer passes our disk.
-    let Some(head) = (unsafe { disk_head(disk) }) else {
-        return ENXIO.to_errno();
-    };
     with_path(head, |fops, pdisk| match fops.get_unique_id {
         // SAFETY: `pdisk` is valid under SRCU; `id` is the caller's.
         Some(get) => unsafe { get(pdisk, id, id_type) },
@@ -346,23 +272,18 @@ pub(crate) unsafe extern "C" fn mpath_bdev_get_unique_id(
     })
 }
 
-/// `report_zones` of the head disk.
+/// A zone report of the head disk: a path's.
 ///
 /// # Safety
 ///
-/// Called by the block layer for a head disk.
+/// `args` must be the block layer's report arguments.
 #[cfg(CONFIG_BLK_DEV_ZONED)]
-#[no_mangle]
-pub(crate) unsafe extern "C" fn mpath_bdev_report_zones(
-    disk: *mut bindings::gendisk,
+pub(crate) unsafe fn report_zones(
+    head: &Head,
     sector: bindings::sector_t,
     nr_zones: c_uint,
     args: *mut bindings::blk_report_zones_args,
 ) -> c_int {
-    // SAFETY: The block layer passes our disk.
-    let Some(head) = (unsafe { disk_head(disk) }) else {
-        return ENXIO.to_errno();
-    };
     with_path(head, |fops, pdisk| match fops.report_zones {
         // SAFETY: `pdisk` is valid under SRCU; `args` is the caller's.
         Some(report) => unsafe { report(pdisk, sector, nr_zones, args) },
@@ -377,6 +298,7 @@ mod tests {
     use crate::{
         abi::{
             self,
+            bdev::*,
             mpath_device,
             mpath_head_template,
             MPATH_IOPOLICY_NUMA as NUMA,

@@ -122,6 +122,10 @@ impl Head {
                 static_lock_class!().as_ptr(),
             );
             bindings::refcount_set(&raw mut (*head).ref_.refcount, 1);
+            // The works are C `work_struct`s of `struct mpath_head`, which
+            // `workqueue::Queue` cannot queue (it takes Rust `Work<T>`
+            // items, and kblockd's queue is private to the block layer):
+            // they are queued with the C calls.
             bindings::init_work_with_key(
                 &raw mut (*head).requeue_work,
                 Some(crate::bio::requeue_work_fn),

@@ -4,8 +4,8 @@
  * mpath_exports.c, and the C helpers the Rust code calls.
  *
  * Not for drivers.  The Rust side checks each table function's signature
- * against the type of the field it fills (disk.rs), and the C compiler
- * checks these prototypes against the same fields.
+ * against the type of the field it fills (abi/bdev.rs, abi/cdev.rs), and
+ * the C compiler checks these prototypes against the same fields.
  */
 #ifndef _LIB_MULTIPATH_INTERNAL_H
 #define _LIB_MULTIPATH_INTERNAL_H
