@@ -10,7 +10,6 @@
 
 use kernel::{
     bindings,
-    prelude::*,
     sync::SpinLockIrq, //
 };
 
@@ -25,16 +24,18 @@ use crate::{
     paths, //
 };
 
-/// `REQ_MPATH` (`REQ_DRV`): the bio came through a multipath head.
-pub(crate) const REQ_MPATH: bindings::blk_opf_t = 1 << bindings::req_flag_bits___REQ_DRV;
-
 // Zero-sized kernel types (lockdep maps) inside these structs trip the
 // lint; the bindings crate allows it for the same reason.
 #[allow(improper_ctypes)]
 extern "C" {
-    /// Trace the remap of `bio` from the head disk (C: the tracepoint lives
-    /// in `mpath_exports.c`).
-    fn mpath_trace_bio_remap(bio: *mut bindings::bio, head: *mut mpath_head);
+    /// Remap `bio` to `path_disk`, mark it (`BIO_REMAPPED`, `REQ_MPATH`),
+    /// trace the remap and submit it (C: inline helpers and the tracepoint
+    /// in one call, see `mpath_exports.c`).
+    fn mpath_submit_to_path(
+        bio: *mut bindings::bio,
+        head: *mut mpath_head,
+        path_disk: *mut bindings::gendisk,
+    );
     /// Rate-limited "no usable/available path" warning on the head disk.
     fn mpath_warn_no_path(head: *mut mpath_head, requeue: bool);
 }
@@ -137,15 +138,9 @@ unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
         return;
     }
     // SAFETY: `bio` is ours and `disk` is the path's live gendisk (the
-    // path is on the list under SRCU).
-    unsafe {
-        bindings::bio_set_dev(bio, (*disk).part0);
-        // The end-of-device check already passed on the head disk.
-        bindings::bio_set_flag(bio, bindings::BIO_REMAPPED as c_uint);
-        (*bio).bi_opf |= REQ_MPATH;
-        mpath_trace_bio_remap(bio, head.as_raw());
-        bindings::submit_bio_noacct(bio);
-    }
+    // path is on the list under SRCU); the head's disk is live while it
+    // has I/O.
+    unsafe { mpath_submit_to_path(bio, head.as_raw(), disk) };
 }
 
 /// Route a bio of the head disk (its `submit_bio`): send it down a path

@@ -5,8 +5,9 @@
  * The functions are implemented in Rust (see multipath.rs).  Exporting them
  * from C keeps one mechanism for built-in and modular builds and lets the
  * normal C rules compute MODVERSIONS CRCs from the header's prototypes.
- * The operation tables, the sysfs group, the tracepoint call and the
- * rate-limited warnings need C macros and so live here too.
+ * The operation tables, the sysfs group, the remap of a bio to a path
+ * with its tracepoint, and the rate-limited warnings need C macros or
+ * inline helpers and so live here too.
  */
 #include <linux/blkdev.h>
 #include <linux/export.h>
@@ -84,10 +85,24 @@ const struct attribute_group mpath_attr_group = {
 };
 EXPORT_SYMBOL_GPL(mpath_attr_group);
 
-void mpath_trace_bio_remap(struct bio *bio, struct mpath_head *head)
+/*
+ * Send a bio of the head disk down the path whose disk is @path_disk.  One
+ * call from Rust per I/O, with the inline bio helpers and the tracepoint's
+ * static key inlined here.
+ */
+void mpath_submit_to_path(struct bio *bio, struct mpath_head *head,
+			  struct gendisk *path_disk)
 {
+	bio_set_dev(bio, path_disk->part0);
+	/*
+	 * BIO_REMAPPED skips bio_check_eod() when the bio enters
+	 * submit_bio_noacct() for the path: the check passed on the head.
+	 */
+	bio_set_flag(bio, BIO_REMAPPED);
+	bio->bi_opf |= REQ_MPATH;
 	trace_block_bio_remap(bio, disk_devt(head->disk),
 			      bio->bi_iter.bi_sector);
+	submit_bio_noacct(bio);
 }
 
 void mpath_warn_no_path(struct mpath_head *head, bool requeue)

@@ -7,16 +7,6 @@ __rust_helper void rust_helper_bio_io_error(struct bio *bio)
 	bio_io_error(bio);
 }
 
-__rust_helper void rust_helper_bio_set_dev(struct bio *bio, struct block_device *bdev)
-{
-	bio_set_dev(bio, bdev);
-}
-
-__rust_helper void rust_helper_bio_set_flag(struct bio *bio, unsigned int bit)
-{
-	bio_set_flag(bio, bit);
-}
-
 __rust_helper void rust_helper_bio_list_add(struct bio_list *bl, struct bio *bio)
 {
 	bio_list_add(bl, bio);
