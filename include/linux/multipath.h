@@ -102,10 +102,55 @@ struct mpath_device {
 	 */
 	int numa_node;
 	/**
-	 * @access_state: One of the %MPATH_STATE_* values, maintained by the driver.
+	 * @access_state: One of the %MPATH_STATE_* values; written by the driver with
+	 * mpath_device_set_state().
 	 */
 	enum mpath_access_state access_state;
+	/**
+	 * @disabled: The path must not carry I/O now; written by the driver with
+	 * mpath_device_set_state().
+	 */
+	bool disabled;
+	/**
+	 * @optimized: The path is optimized and fully up, so the numa policy keeps
+	 * using it once chosen; written by the driver with mpath_device_set_state().
+	 */
+	bool optimized;
+	/**
+	 * @nr_active: Optional: the count of outstanding requests the queue-depth
+	 * policy compares, maintained by the driver (it may be shared by the paths
+	 * of one controller or host); NULL counts as idle.  Set by the driver
+	 * before mpath_add_device().
+	 */
+	atomic_t *nr_active;
 };
+
+/**
+ * mpath_device_set_state() - Publish the state of a path to the path selectors.
+ * @mdev: The path.
+ * @access_state: Its access state.
+ * @disabled: It must not carry I/O now (e.g. its transport is down, the device
+ *	is not ready, or its access state is being re-read).
+ * @optimized: @access_state is %MPATH_STATE_OPTIMIZED and the path is fully up.
+ *
+ * The selectors read these fields on every I/O instead of calling the driver,
+ * so the driver calls this after every change of what it derives them from,
+ * with its updates of one path serialised, and before it acts on the change
+ * through the library: before mpath_synchronize(), mpath_clear_current_path(),
+ * mpath_device_set_live() or mpath_schedule_requeue_work(), so that readers
+ * after those see the new state.  The first call comes before
+ * mpath_add_device().
+ *
+ * Context: Any context.
+ */
+static inline void mpath_device_set_state(struct mpath_device *mdev,
+					  enum mpath_access_state access_state,
+					  bool disabled, bool optimized)
+{
+	WRITE_ONCE(mdev->access_state, access_state);
+	WRITE_ONCE(mdev->disabled, disabled);
+	WRITE_ONCE(mdev->optimized, optimized);
+}
 
 /**
  * struct mpath_head_template - Driver callbacks of a multipath head.
@@ -136,18 +181,6 @@ struct mpath_head_template {
 	 */
 	void (*del_cdev)(struct mpath_head *head);
 	/**
-	 * @is_disabled: Whether mdev must not be used at all.
-	 */
-	bool (*is_disabled)(struct mpath_device *mdev);
-	/**
-	 * @is_optimized: Whether mdev is an optimized path.
-	 */
-	bool (*is_optimized)(struct mpath_device *mdev);
-	/**
-	 * @get_nr_active: The number of outstanding requests on mdev (queue-depth policy).
-	 */
-	int (*get_nr_active)(struct mpath_device *mdev);
-	/**
 	 * @cdev_ioctl: Handle an ioctl of the head character device on the path mdev.
 	 */
 	long (*cdev_ioctl)(struct mpath_device *mdev,
@@ -166,10 +199,6 @@ struct mpath_head_template {
 	int (*chr_uring_cmd_iopoll)(struct io_uring_cmd *ioucmd,
 				    struct io_comp_batch *iob,
 				    unsigned int poll_flags);
-	/**
-	 * @get_iopolicy: The I/O policy (%MPATH_IOPOLICY_*) that applies to head.
-	 */
-	enum mpath_iopolicy_e (*get_iopolicy)(struct mpath_head *head);
 	/**
 	 * @clone_bio: Optional: the bio to send down a path instead of bio.
 	 */
@@ -199,8 +228,8 @@ struct mpath_head_template {
 /**
  * struct mpath_head - A multipath head: one per LUN or namespace, allocated by the library.
  *
- * The driver sets @mpdt, @drvdata, @parent, @disk_groups and
- * @drv_module after mpath_alloc_head(); everything else belongs to the
+ * The driver sets @mpdt, @iopolicy, @drvdata, @parent, @disk_groups
+ * and @drv_module after mpath_alloc_head(); everything else belongs to the
  * library, and drivers only read it through the functions below.
  */
 struct mpath_head {
@@ -281,6 +310,11 @@ struct mpath_head {
 	 */
 	const struct mpath_head_template *mpdt;
 	/**
+	 * @iopolicy: The I/O policy of the head, read on every I/O; set by the
+	 * driver (NULL means numa).
+	 */
+	const struct mpath_iopolicy *iopolicy;
+	/**
 	 * @io_requeue_no_usable_path_count: Bios requeued because no path was usable.
 	 */
 	atomic_long_t io_requeue_no_usable_path_count;
@@ -315,7 +349,7 @@ struct mpath_iopolicy {
  *
  * The head starts with one reference, owned by the caller, an empty path
  * list, and its locks and SRCU domain initialised.  The caller then sets
- * @mpdt, @drvdata, @parent, @disk_groups and @drv_module.
+ * @mpdt, @iopolicy, @drvdata, @parent, @disk_groups and @drv_module.
  *
  * Context: Process context; may sleep.
  * Return: The head, or an ERR_PTR(): -ENOMEM, or the error of
@@ -410,9 +444,9 @@ bool mpath_iopolicy_store(struct mpath_iopolicy *iopolicy, const char *buf, size
  * @lim: Queue limits for the disk.
  * @numa_node: NUMA node for the disk's allocations.
  *
- * Checks that the template is usable (is_disabled, is_optimized and
- * available_path set; ioctl_begin with ioctl_finish, add_cdev with
- * del_cdev and cdev_ioctl), then allocates @head->disk with mpath_ops and
+ * Checks that the template is usable (available_path set; ioctl_begin
+ * with ioctl_finish, add_cdev with del_cdev and cdev_ioctl), then
+ * allocates @head->disk with mpath_ops and
  * the head as private_data.  The first partition scan is deferred until
  * the disk goes live.  The driver then names the disk and sets its
  * capacity; mpath_device_set_live() adds it.
@@ -462,14 +496,14 @@ void mpath_put_disk(struct mpath_head *head);
 /**
  * mpath_add_device() - Add a path to a head.
  * @head: The head.
- * @mdev: The path; @mdev->disk and @mdev->numa_node set by the driver.
+ * @mdev: The path; @mdev->disk, @mdev->numa_node, @mdev->nr_active and
+ * the state (mpath_device_set_state()) set by the driver.
  *
  * Links @mdev and cancels a pending delayed removal of @head under
  * @head->lock, the lock under which mpath_can_remove_head() arms one,
  * so a returning path and a removal never both stay.  May be called with
- * driver locks held that are also held around mpath_can_remove_head(),
- * as long as the driver takes no such lock in a callback the library
- * calls under @head->lock (is_optimized() from mpath_device_set_live()).
+ * driver locks held that are also held around mpath_can_remove_head():
+ * the library calls no driver callback under @head->lock.
  *
  * Context: Process context; may sleep.
  */
@@ -479,8 +513,8 @@ void mpath_add_device(struct mpath_head *head, struct mpath_device *mdev);
  * mpath_delete_device() - Remove a path from its head.
  * @mdev: The path.
  *
- * Before deleting @mdev, the driver makes I/O stop choosing it (its
- * is_disabled() callback returns true), calls mpath_synchronize(), then
+ * Before deleting @mdev, the driver makes I/O stop choosing it (marks it
+ * disabled with mpath_device_set_state()), calls mpath_synchronize(), then
  * mpath_clear_current_path() and, if that returned true,
  * mpath_synchronize() again: a node's current path must be on the list,
  * because round-robin walks on from it.  SRCU readers may still use
@@ -712,7 +746,7 @@ static inline void mpath_schedule_requeue_work(struct mpath_head *head)
  *
  * Return: The policy, as the driver last wrote it.
  */
-static inline enum mpath_iopolicy_e mpath_read_iopolicy(struct mpath_iopolicy *iopolicy)
+static inline enum mpath_iopolicy_e mpath_read_iopolicy(const struct mpath_iopolicy *iopolicy)
 {
 	return READ_ONCE(iopolicy->iopolicy);
 }
@@ -723,7 +757,7 @@ static inline enum mpath_iopolicy_e mpath_read_iopolicy(struct mpath_iopolicy *i
  *
  * Return: true for %MPATH_IOPOLICY_QD.
  */
-static inline bool mpath_qd_iopolicy(struct mpath_iopolicy *iopolicy)
+static inline bool mpath_qd_iopolicy(const struct mpath_iopolicy *iopolicy)
 {
 	return mpath_read_iopolicy(iopolicy) == MPATH_IOPOLICY_QD;
 }

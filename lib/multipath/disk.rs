@@ -67,9 +67,7 @@ pub(crate) fn head_disk(head: &Head) -> *mut bindings::gendisk {
 /// Check that the template's optional callbacks come in usable sets.
 fn template_is_consistent(t: &Template) -> bool {
     let o = t.ops();
-    o.is_disabled.is_some()
-        && o.is_optimized.is_some()
-        && o.available_path.is_some()
+    o.available_path.is_some()
         && o.ioctl_begin.is_some() == o.ioctl_finish.is_some()
         && o.add_cdev.is_some() == o.del_cdev.is_some()
         && o.add_cdev.is_some() == o.cdev_ioctl.is_some()
@@ -366,15 +364,15 @@ mod tests {
         ioctl_finish: Some(finish),
         ..TEMPLATE.0
     });
-    static NO_IS_DISABLED: SyncTemplate = with(mpath_head_template {
-        is_disabled: None,
+    static NO_AVAILABLE_PATH: SyncTemplate = with(mpath_head_template {
+        available_path: None,
         ..TEMPLATE.0
     });
 
     #[test]
     fn alloc_head_disk_checks_the_template() -> Result {
         let h = FakeHead::new(NUMA)?;
-        for bad in [&HALF_CDEV, &HALF_IOCTL, &NO_IS_DISABLED] {
+        for bad in [&HALF_CDEV, &HALF_IOCTL, &NO_AVAILABLE_PATH] {
             assert_eq!(alloc_with(&h, bad), EINVAL.to_errno());
             // SAFETY: The head is live.
             assert!(unsafe { (*h.raw).disk }.is_null());

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A fake driver for the KUnit suites: paths are plain memory, the
-//! template's callbacks read fields the tests set, and the I/O policy comes
-//! from a box the head's `drvdata` points to.
+//! A fake driver for the KUnit suites: paths are plain memory whose state
+//! the tests set as a driver does, the template's callbacks read fields of
+//! the fake path, and each head has its own I/O policy box.
 
 use core::ptr;
 
@@ -24,33 +24,50 @@ use crate::abi::{
     mpath_head_template, //
 };
 
-/// A fake path: the library's `mpath_device` plus what the callbacks read.
+/// A fake path: the library's `mpath_device`, the request count it points
+/// to, and what the callbacks read.
 #[repr(C)]
 pub(crate) struct FakePath {
     /// Must stay first: the callbacks cast the device pointer back.
     pub(crate) dev: mpath_device,
-    pub(crate) disabled: bool,
-    pub(crate) depth: i32,
+    depth: bindings::atomic_t,
     pub(crate) available: bool,
 }
 
 impl FakePath {
     /// A usable path of class `state` (`MPATH_STATE_*`) on `node`.
     pub(crate) fn new(state: c_int, node: c_int) -> Result<KBox<Self>> {
-        // SAFETY: All-zero is a valid (unlinked) `mpath_device`.
-        let dev: mpath_device = unsafe { core::mem::zeroed() };
+        // SAFETY: All-zero is a valid (unlinked) `mpath_device`, and a
+        // valid `atomic_t` of zero.
+        let (dev, depth) = unsafe { (core::mem::zeroed(), core::mem::zeroed()) };
         let mut p = KBox::new(
             FakePath {
                 dev,
-                disabled: false,
-                depth: 0,
+                depth,
                 available: false,
             },
             GFP_KERNEL,
         )?;
         p.dev.numa_node = node;
         p.dev.access_state = abi::access_state(state);
+        p.set_disabled(false);
+        let this: *mut Self = &raw mut *p;
+        // SAFETY: `this` is valid; the box does not move the object.
+        p.dev.nr_active = unsafe { &raw mut (*this).depth };
         Ok(p)
+    }
+
+    /// Disable or enable the path, keeping `optimized` in step as a driver
+    /// does through `mpath_device_set_state()`.
+    pub(crate) fn set_disabled(&mut self, disabled: bool) {
+        let optimized = self.dev.access_state.0 == abi::access_state(abi::MPATH_STATE_OPTIMIZED).0;
+        self.dev.disabled = disabled;
+        self.dev.optimized = optimized && !disabled;
+    }
+
+    /// Set the outstanding request count the path's `nr_active` points to.
+    pub(crate) fn set_depth(&mut self, depth: c_int) {
+        self.depth.counter = depth;
     }
 }
 
@@ -79,39 +96,6 @@ unsafe fn fake(mdev: *mut mpath_device) -> *const FakePath {
     mdev.cast::<FakePath>()
 }
 
-/// The `is_disabled` callback.
-///
-/// # Safety
-///
-/// `mdev` came from [`FakePath::mdev`] of a live `FakePath`.
-unsafe extern "C" fn is_disabled(mdev: *mut mpath_device) -> bool {
-    // SAFETY: Only fake paths are added to fake heads.
-    unsafe { (*fake(mdev)).disabled }
-}
-
-/// The `is_optimized` callback.
-///
-/// # Safety
-///
-/// `mdev` came from [`FakePath::mdev`] of a live `FakePath`.
-unsafe extern "C" fn is_optimized(mdev: *mut mpath_device) -> bool {
-    // SAFETY: As above.
-    unsafe {
-        !(*fake(mdev)).disabled
-            && (*mdev).access_state.0 == abi::access_state(abi::MPATH_STATE_OPTIMIZED).0
-    }
-}
-
-/// The `get_nr_active` callback.
-///
-/// # Safety
-///
-/// `mdev` came from [`FakePath::mdev`] of a live `FakePath`.
-unsafe extern "C" fn get_nr_active(mdev: *mut mpath_device) -> c_int {
-    // SAFETY: As above.
-    unsafe { (*fake(mdev)).depth }
-}
-
 /// The `available_path` callback.
 ///
 /// # Safety
@@ -120,16 +104,6 @@ unsafe extern "C" fn get_nr_active(mdev: *mut mpath_device) -> c_int {
 unsafe extern "C" fn available_path(mdev: *mut mpath_device) -> bool {
     // SAFETY: As above.
     unsafe { (*fake(mdev)).available }
-}
-
-/// The `get_iopolicy` callback.
-///
-/// # Safety
-///
-/// `head` is a [`FakeHead`].
-unsafe extern "C" fn get_iopolicy(head: *mut mpath_head) -> abi::mpath_iopolicy_e {
-    // SAFETY: Fake heads point `drvdata` at a live `c_int` policy.
-    abi::iopolicy_e(unsafe { Atomic::from_ptr((*head).drvdata.cast::<c_int>()) }.load(Relaxed))
 }
 
 /// How often `remove_head` ran.
@@ -155,13 +129,9 @@ pub(crate) static TEMPLATE: SyncTemplate = SyncTemplate(mpath_head_template {
     remove_head: Some(remove_head),
     add_cdev: None,
     del_cdev: None,
-    is_disabled: Some(is_disabled),
-    is_optimized: Some(is_optimized),
-    get_nr_active: Some(get_nr_active),
     cdev_ioctl: None,
     chr_uring_cmd: None,
     chr_uring_cmd_iopoll: None,
-    get_iopolicy: Some(get_iopolicy),
     clone_bio: None,
     ioctl_begin: None,
     ioctl_finish: None,
@@ -199,7 +169,7 @@ impl FakeModule {
 /// A fake head with its own policy box and driver module; freed on drop.
 pub(crate) struct FakeHead {
     pub(crate) raw: *mut mpath_head,
-    pub(crate) policy: KBox<c_int>,
+    policy: KBox<abi::mpath_iopolicy>,
     module: FakeModule,
 }
 
@@ -207,12 +177,13 @@ impl FakeHead {
     /// A head using [`TEMPLATE`] with policy `policy`.
     pub(crate) fn new(policy: c_int) -> Result<Self> {
         let module = FakeModule::new()?;
-        let mut policy = KBox::new(policy, GFP_KERNEL)?;
+        let iopolicy = abi::iopolicy_e(policy);
+        let policy = KBox::new(abi::mpath_iopolicy { iopolicy }, GFP_KERNEL)?;
         let raw = from_err_ptr(abi::mpath_alloc_head())?;
         // SAFETY: `raw` is a new head that only this test uses.
         unsafe {
             (*raw).mpdt = &TEMPLATE.0;
-            (*raw).drvdata = (&raw mut *policy).cast();
+            (*raw).iopolicy = &raw const *policy;
             (*raw).drv_module = module.as_ptr();
         }
         Ok(Self {
@@ -251,7 +222,7 @@ impl FakeHead {
 
     /// Switch the I/O policy.
     pub(crate) fn set_policy(&mut self, policy: c_int) {
-        *self.policy = policy;
+        self.policy.iopolicy = abi::iopolicy_e(policy);
     }
 
     /// Add `path`.

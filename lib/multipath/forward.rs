@@ -549,7 +549,7 @@ mod tests {
     #[test]
     fn no_usable_path_would_block() -> Result {
         let mut s = Setup::new()?;
-        s.path.disabled = true;
+        s.path.set_disabled(true);
         // SAFETY: A whole-disk bdev of the head disk.
         let ret = unsafe { mpath_bdev_ioctl(s.head_bdev(), 0, 5, 0) };
         assert_eq!(ret, EWOULDBLOCK);
@@ -561,7 +561,7 @@ mod tests {
             mpath_bdev_get_unique_id(s.head_disk, ptr::null_mut(), bindings::blk_unique_id(0))
         };
         assert_eq!(ret, EWOULDBLOCK);
-        s.path.disabled = false;
+        s.path.set_disabled(false);
         Ok(())
     }
 
@@ -573,7 +573,7 @@ mod tests {
         unsafe { bindings::set_capacity(s.head_disk, (1 << 21) + 4096) };
         // SAFETY: All-zero is a valid `hd_geometry`.
         let mut geo: bindings::hd_geometry = unsafe { core::mem::zeroed() };
-        s.path.disabled = true;
+        s.path.set_disabled(true);
         SEEN.store(ptr::null_mut(), Relaxed);
         // SAFETY: The head disk is a valid head disk; `geo` is ours.
         let ret = unsafe { mpath_bdev_getgeo(s.head_disk, &mut geo) };
@@ -588,7 +588,7 @@ mod tests {
         assert_eq!(ret, 0);
         assert_eq!(geo.cylinders, 1026);
         s.head.add(&mut s.path);
-        s.path.disabled = false;
+        s.path.set_disabled(false);
         Ok(())
     }
 

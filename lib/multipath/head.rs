@@ -348,14 +348,23 @@ impl Head {
         unsafe { Template::from_raw((*self.as_raw()).mpdt) }
     }
 
-    /// The I/O policy in force for this head.
+    /// The I/O policy in force for this head: numa until the driver points
+    /// the head at its policy box.
     pub(crate) fn policy(&self) -> Policy {
-        let Some(get) = self.template().and_then(|t| t.ops().get_iopolicy) else {
+        // SAFETY: By the type invariants the head is valid; the driver sets
+        // `iopolicy` before the head disk is added and may only change it
+        // to another box that outlives the head.
+        let boxed = unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).iopolicy) }.load(Relaxed);
+        if boxed.is_null() {
             return Policy::Numa;
-        };
-        // CAST: The enum's storage, decoded as a raw `int`.
-        // SAFETY: The head is valid and uses this template.
-        Policy::from_raw(unsafe { get(self.as_raw()) }.0 as c_int)
+        }
+        // SAFETY: A non-NULL `iopolicy` points to the driver's live box.
+        let field = unsafe { &raw const (*boxed).iopolicy };
+        // CAST: The C enum's storage, an aligned `unsigned int`, read as
+        // the `int` the decoder takes; nothing is written through it.
+        let raw = field.cast::<c_int>().cast_mut();
+        // SAFETY: The box is valid; the driver writes it with `WRITE_ONCE()`.
+        Policy::from_raw(unsafe { Atomic::from_ptr(raw) }.load(Relaxed))
     }
 
     /// The number of per-node path slots.

@@ -4,8 +4,10 @@
 //! the driver's template of callbacks that describe a path.
 //!
 //! The library never owns a path: it links it into a head's list, reads the
-//! fields the driver maintains (`numa_node`, `access_state`, `disk`) with
-//! marked accesses, and asks the driver through the template.
+//! fields the driver maintains (`numa_node`, `disk`, the state that
+//! `mpath_device_set_state()` writes and the `nr_active` counter) with
+//! marked accesses, and asks the driver through the template on the slow
+//! paths only.
 
 use core::ptr::NonNull;
 
@@ -100,6 +102,33 @@ impl Path {
         Access::from_raw(raw)
     }
 
+    /// Whether the driver says the path must not carry I/O now.
+    pub(crate) fn disabled(&self) -> bool {
+        // SAFETY: By the type invariants the path is valid; the driver
+        // writes the field with `WRITE_ONCE()`.
+        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).disabled) }.load(Relaxed)
+    }
+
+    /// Whether the driver says the path is optimized and fully up.
+    pub(crate) fn optimized(&self) -> bool {
+        // SAFETY: As in `disabled`.
+        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).optimized) }.load(Relaxed)
+    }
+
+    /// The outstanding requests the driver counts for the path; zero
+    /// without a counter, and for a negative count.
+    pub(crate) fn nr_active(&self) -> u32 {
+        // SAFETY: By the type invariants the path is valid; the pointer is
+        // set before the path is added.
+        let counter = unsafe { (*self.as_raw()).nr_active };
+        if counter.is_null() {
+            return 0;
+        }
+        // SAFETY: The driver's counter outlives its paths.
+        let n = unsafe { bindings::atomic_read(counter) };
+        u32::try_from(n).unwrap_or(0)
+    }
+
     /// The `MPATH_DEVICE_*` flag word.
     fn flags(&self) -> *mut c_ulong {
         // SAFETY: By the type invariants the path is valid.
@@ -121,9 +150,8 @@ impl Path {
 
 /// The driver's callbacks (`struct mpath_head_template`).
 ///
-/// Missing callbacks get safe defaults instead of a NULL call: a path is
-/// then never disabled, optimized exactly when its access state says so,
-/// idle, and not worth waiting for.
+/// A missing callback gets a safe default instead of a NULL call: without
+/// `available_path`, for one, no path is worth waiting for.
 ///
 /// # Invariants
 ///
@@ -150,37 +178,10 @@ impl Template {
         unsafe { self.0.as_ref() }
     }
 
-    /// Whether the driver wants `path` skipped entirely.
-    pub(crate) fn is_disabled(&self, path: &Path) -> bool {
-        match self.ops().is_disabled {
-            // SAFETY: `path` is a valid path of a head using this template.
-            Some(f) => unsafe { f(path.as_raw()) },
-            None => false,
-        }
-    }
-
-    /// Whether `path` is an optimized path.
-    pub(crate) fn is_optimized(&self, path: &Path) -> bool {
-        match self.ops().is_optimized {
-            // SAFETY: As in `is_disabled`.
-            Some(f) => unsafe { f(path.as_raw()) },
-            None => path.access() == Access::Optimized,
-        }
-    }
-
-    /// Outstanding requests on `path`; negative counts read as zero.
-    pub(crate) fn nr_active(&self, path: &Path) -> u32 {
-        match self.ops().get_nr_active {
-            // SAFETY: As in `is_disabled`.
-            Some(f) => u32::try_from(unsafe { f(path.as_raw()) }).unwrap_or(0),
-            None => 0,
-        }
-    }
-
     /// Whether `path` may become usable again, so I/O should wait for it.
     pub(crate) fn available(&self, path: &Path) -> bool {
         match self.ops().available_path {
-            // SAFETY: As in `is_disabled`.
+            // SAFETY: `path` is a valid path of a head using this template.
             Some(f) => unsafe { f(path.as_raw()) },
             None => false,
         }

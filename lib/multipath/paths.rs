@@ -12,10 +12,7 @@ use crate::{
         Head,
         HeadFlag, //
     },
-    path::{
-        Path,
-        Template, //
-    },
+    path::Path,
     select::{
         self,
         PathInfo,
@@ -77,16 +74,16 @@ pub(crate) fn clear_all(head: &Head) {
 }
 
 /// What the selectors need to know about `path` for `policy` on `node`.
-fn info(t: &Template, path: &Path, policy: Policy, node: i32) -> PathInfo {
+fn info(path: &Path, policy: Policy, node: i32) -> PathInfo {
     PathInfo {
-        disabled: t.is_disabled(path),
+        disabled: path.disabled(),
         access: path.access(),
         distance: match policy {
             Policy::Numa => node_distance(node, path.numa_node()),
             _ => LOCAL_DISTANCE,
         },
         depth: match policy {
-            Policy::QueueDepth => t.nr_active(path),
+            Policy::QueueDepth => path.nr_active(),
             _ => 0,
         },
     }
@@ -94,14 +91,9 @@ fn info(t: &Template, path: &Path, policy: Policy, node: i32) -> PathInfo {
 
 /// Full scan for `node`, caching the result; NUMA distances count only
 /// under the numa policy (as in NVMe's `__nvme_find_path()`).
-fn refresh_node<'g>(
-    guard: &'g SrcuGuard<'_>,
-    t: &Template,
-    policy: Policy,
-    node: i32,
-) -> Option<&'g Path> {
+fn refresh_node<'g>(guard: &'g SrcuGuard<'_>, policy: Policy, node: i32) -> Option<&'g Path> {
     let head = guard.head();
-    let paths = guard.paths().map(|p| (p, info(t, p, policy, node)));
+    let paths = guard.paths().map(|p| (p, info(p, policy, node)));
     let choice = select::nearest(paths)?;
     if let Ok(n) = usize::try_from(node) {
         head.cache_path(n, choice.id);
@@ -111,22 +103,22 @@ fn refresh_node<'g>(
 
 /// Select a path for I/O submitted on the current CPU.
 ///
-/// Returns `None` when no path is usable now.  A head without paths
-/// returns early, without calling the driver: its driver data may be gone
-/// while the head disk is still open.
+/// Returns `None` when no path is usable now.  No driver callback runs:
+/// the driver keeps what selection needs in the paths and the policy box.
+/// A head without paths returns before reading the box, which may be gone
+/// with the driver data while the head disk is still open.
 pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let head = guard.head();
     guard.paths().next()?;
-    let t = head.template()?;
     let policy = head.policy();
     let node = numa_node_id();
     let slot = usize::try_from(node).ok();
-    let with_info = |p: &'g Path| (p, info(&t, p, policy, node));
+    let with_info = |p: &'g Path| (p, info(p, policy, node));
     let paths = guard.paths().map(with_info);
     let choice = match policy {
         Policy::Numa => {
             let cached = slot.and_then(|n| guard.cached_path(n));
-            select::numa(cached.map(|p| (p, t.is_optimized(p))), paths)
+            select::numa(cached.map(|p| (p, p.optimized())), paths)
         }
         Policy::RoundRobin => match slot.and_then(|n| guard.cached_path_and_rest(n)) {
             Some((old, rest)) => select::round_robin(Some(with_info(old)), rest.map(with_info)),
@@ -145,18 +137,15 @@ pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
 /// A path went live: if it is optimized, recompute the cache of every
 /// online node so that it is used where it is nearest.
 pub(crate) fn refresh_for(head: &Head, path: &Path) {
-    let Some(t) = head.template() else {
-        return;
-    };
     let _lock = head.lock();
-    if !t.is_optimized(path) {
+    if !path.optimized() {
         return;
     }
     let policy = head.policy();
     let guard = head.srcu_read();
     for node in (0..head.nr_current_paths()).filter(|&n| node_online(n)) {
         if let Ok(node) = i32::try_from(node) {
-            refresh_node(&guard, &t, policy, node);
+            refresh_node(&guard, policy, node);
         }
     }
 }
@@ -250,7 +239,7 @@ mod tests {
         assert_eq!(h.pick(), Ok(&raw mut o.dev));
         assert_eq!(h.cached(this_node()), &raw mut o.dev);
         // The optimized path goes away: the non-optimized one takes over.
-        o.disabled = true;
+        o.set_disabled(true);
         assert_eq!(h.pick(), Ok(&raw mut n.dev));
         h.delete(&mut o);
         h.delete(&mut n);
@@ -263,7 +252,7 @@ mod tests {
         let mut a = FakePath::new(OPT, -1)?;
         let mut b = FakePath::new(OTHER, -1)?;
         let mut c = FakePath::new(NONOPT, -1)?;
-        a.disabled = true;
+        a.set_disabled(true);
         h.add(&mut a);
         h.add(&mut b);
         h.add(&mut c);
@@ -275,7 +264,7 @@ mod tests {
                 assert_eq!(h.pick(), Ok(&raw mut c.dev));
             }
         }
-        c.disabled = true;
+        c.set_disabled(true);
         assert_eq!(h.pick(), Err(EWOULDBLOCK));
         h.delete(&mut a);
         h.delete(&mut b);
@@ -366,20 +355,70 @@ mod tests {
             FakePath::new(OPT, -1)?,
             FakePath::new(NONOPT, -1)?,
         );
-        a.depth = 5;
-        b.depth = 2;
-        c.depth = 0;
+        a.set_depth(5);
+        b.set_depth(2);
+        c.set_depth(0);
         h.add(&mut a);
         h.add(&mut b);
         h.add(&mut c);
         assert_eq!(h.pick(), Ok(&raw mut b.dev));
-        b.depth = 9;
+        b.set_depth(9);
         assert_eq!(h.pick(), Ok(&raw mut a.dev));
         // Queue depth does not use the per-node cache.
         assert!(h.cached(this_node()).is_null());
         h.delete(&mut a);
         h.delete(&mut b);
         h.delete(&mut c);
+        Ok(())
+    }
+
+    #[test]
+    fn queue_depth_without_a_counter_counts_idle() -> Result {
+        let h = FakeHead::new(QD)?;
+        let (mut a, mut b) = (FakePath::new(OPT, -1)?, FakePath::new(OPT, -1)?);
+        a.set_depth(3);
+        b.dev.nr_active = core::ptr::null_mut();
+        h.add(&mut a);
+        h.add(&mut b);
+        assert_eq!(h.pick(), Ok(&raw mut b.dev));
+        h.delete(&mut a);
+        h.delete(&mut b);
+        Ok(())
+    }
+
+    #[test]
+    fn numa_rescans_when_the_cached_path_is_not_optimized() -> Result {
+        let h = FakeHead::new(NUMA)?;
+        let (mut a, mut b) = (FakePath::new(OPT, -1)?, FakePath::new(OPT, -1)?);
+        a.set_disabled(true);
+        h.add(&mut a);
+        h.add(&mut b);
+        assert_eq!(h.pick(), Ok(&raw mut b.dev));
+        // `a` comes back: the cached optimized path is kept.
+        a.set_disabled(false);
+        assert_eq!(h.pick(), Ok(&raw mut b.dev));
+        // `b` is still usable but no longer optimized (an NVMe controller
+        // being deleted): the next I/O rescans, and `a` wins the tie.
+        b.dev.optimized = false;
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        assert_eq!(h.cached(this_node()), &raw mut a.dev);
+        h.delete(&mut a);
+        h.delete(&mut b);
+        Ok(())
+    }
+
+    #[test]
+    fn a_head_without_a_policy_box_uses_numa() -> Result {
+        let h = FakeHead::new(QD)?;
+        let mut a = FakePath::new(OPT, -1)?;
+        h.add(&mut a);
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        assert!(h.cached(this_node()).is_null());
+        // SAFETY: The head is live; only this test uses it.
+        unsafe { (*h.raw).iopolicy = core::ptr::null() };
+        assert_eq!(h.pick(), Ok(&raw mut a.dev));
+        assert_eq!(h.cached(this_node()), &raw mut a.dev);
+        h.delete(&mut a);
         Ok(())
     }
 

@@ -23,9 +23,9 @@ use super::{
 /// @lim: Queue limits for the disk.
 /// @numa_node: NUMA node for the disk's allocations.
 ///
-/// Checks that the template is usable (is_disabled, is_optimized and
-/// available_path set; ioctl_begin with ioctl_finish, add_cdev with
-/// del_cdev and cdev_ioctl), then allocates @head->disk with mpath_ops and
+/// Checks that the template is usable (available_path set; ioctl_begin
+/// with ioctl_finish, add_cdev with del_cdev and cdev_ioctl), then
+/// allocates @head->disk with mpath_ops and
 /// the head as private_data.  The first partition scan is deferred until
 /// the disk goes live.  The driver then names the disk and sets its
 /// capacity; mpath_device_set_live() adds it.

@@ -12,7 +12,7 @@ use super::mpath_head;
 ///
 /// The head starts with one reference, owned by the caller, an empty path
 /// list, and its locks and SRCU domain initialised.  The caller then sets
-/// @mpdt, @drvdata, @parent, @disk_groups and @drv_module.
+/// @mpdt, @iopolicy, @drvdata, @parent, @disk_groups and @drv_module.
 ///
 /// Context: Process context; may sleep.
 /// Return: The head, or an ERR_PTR(): -ENOMEM, or the error of

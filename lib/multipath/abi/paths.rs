@@ -23,14 +23,14 @@ use super::{
 
 /// mpath_add_device() - Add a path to a head.
 /// @head: The head.
-/// @mdev: The path; @mdev->disk and @mdev->numa_node set by the driver.
+/// @mdev: The path; @mdev->disk, @mdev->numa_node, @mdev->nr_active and
+/// the state (mpath_device_set_state()) set by the driver.
 ///
 /// Links @mdev and cancels a pending delayed removal of @head under
 /// @head->lock, the lock under which mpath_can_remove_head() arms one,
 /// so a returning path and a removal never both stay.  May be called with
-/// driver locks held that are also held around mpath_can_remove_head(),
-/// as long as the driver takes no such lock in a callback the library
-/// calls under @head->lock (is_optimized() from mpath_device_set_live()).
+/// driver locks held that are also held around mpath_can_remove_head():
+/// the library calls no driver callback under @head->lock.
 ///
 /// Context: Process context; may sleep.
 ///
@@ -52,8 +52,8 @@ pub unsafe extern "C" fn mpath_add_device(head: *mut mpath_head, mdev: *mut mpat
 /// mpath_delete_device() - Remove a path from its head.
 /// @mdev: The path.
 ///
-/// Before deleting @mdev, the driver makes I/O stop choosing it (its
-/// is_disabled() callback returns true), calls mpath_synchronize(), then
+/// Before deleting @mdev, the driver makes I/O stop choosing it (marks it
+/// disabled with mpath_device_set_state()), calls mpath_synchronize(), then
 /// mpath_clear_current_path() and, if that returned true,
 /// mpath_synchronize() again: a node's current path must be on the list,
 /// because round-robin walks on from it.  SRCU readers may still use
