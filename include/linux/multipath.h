@@ -231,6 +231,10 @@ struct mpath_head_template {
  * The driver sets @mpdt, @iopolicy, @drvdata, @parent, @disk_groups
  * and @drv_module after mpath_alloc_head(); everything else belongs to the
  * library, and drivers only read it through the functions below.
+ *
+ * The members every I/O reads come first, so that they share the first
+ * cache lines; the large members that only the slow paths use come last,
+ * before @current_path, which has to be the last member.
  */
 struct mpath_head {
 	/**
@@ -241,6 +245,33 @@ struct mpath_head {
 	 * @dev_list: All paths of this head (&mpath_device.siblings).
 	 */
 	struct list_head dev_list;
+	/**
+	 * @iopolicy: The I/O policy of the head, read on every I/O; set by the
+	 * driver (NULL means numa).
+	 */
+	const struct mpath_iopolicy *iopolicy;
+	/**
+	 * @mpdt: Driver callbacks; set by the driver.
+	 */
+	const struct mpath_head_template *mpdt;
+	/**
+	 * @rr_path: Per-CPU round-robin cursor: the path each CPU used last
+	 * under the round-robin policy, so that rotating does not write a
+	 * cache line that other CPUs share.
+	 */
+	struct mpath_device __rcu * __percpu *rr_path;
+	/**
+	 * @disk: The multipath gendisk, or NULL.
+	 */
+	struct gendisk *disk;
+	/**
+	 * @flags: %MPATH_HEAD_* bits.
+	 */
+	unsigned long flags;
+	/**
+	 * @nr_current_paths: Number of entries of current_path (nr_node_ids at allocation).
+	 */
+	unsigned int nr_current_paths;
 	/**
 	 * @lock: Serialises path list changes and head state changes.
 	 */
@@ -262,41 +293,21 @@ struct mpath_head {
 	 */
 	struct work_struct requeue_work;
 	/**
-	 * @cdev: The head character device.
+	 * @io_requeue_no_usable_path_count: Bios requeued because no path was usable.
 	 */
-	struct cdev cdev;
+	atomic_long_t io_requeue_no_usable_path_count;
 	/**
-	 * @cdev_device: The device of the head character device.
+	 * @io_fail_no_available_path_count: Bios failed because no path was available.
 	 */
-	struct device cdev_device;
-	/**
-	 * @remove_work: Delayed removal of the head after its last path went away.
-	 */
-	struct delayed_work remove_work;
-	/**
-	 * @delayed_removal_secs: Seconds to keep a head without paths; 0 removes it at once.
-	 */
-	unsigned int delayed_removal_secs __guarded_by(&lock);
-	/**
-	 * @drv_module: Module pinned while remove_work is pending; set by the driver.
-	 */
-	struct module *drv_module;
+	atomic_long_t io_fail_no_available_path_count;
 	/**
 	 * @drvdata: Driver back pointer.
 	 */
 	void *drvdata;
 	/**
-	 * @flags: %MPATH_HEAD_* bits.
+	 * @drv_module: Module pinned while remove_work is pending; set by the driver.
 	 */
-	unsigned long flags;
-	/**
-	 * @disk: The multipath gendisk, or NULL.
-	 */
-	struct gendisk *disk;
-	/**
-	 * @partition_scan_work: Deferred partition scan of the head disk.
-	 */
-	struct work_struct partition_scan_work;
+	struct module *drv_module;
 	/**
 	 * @parent: Parent device of the head disk; set by the driver.
 	 */
@@ -306,26 +317,25 @@ struct mpath_head {
 	 */
 	const struct attribute_group *const *disk_groups;
 	/**
-	 * @mpdt: Driver callbacks; set by the driver.
+	 * @delayed_removal_secs: Seconds to keep a head without paths; 0 removes it at once.
 	 */
-	const struct mpath_head_template *mpdt;
+	unsigned int delayed_removal_secs __guarded_by(&lock);
 	/**
-	 * @iopolicy: The I/O policy of the head, read on every I/O; set by the
-	 * driver (NULL means numa).
+	 * @remove_work: Delayed removal of the head after its last path went away.
 	 */
-	const struct mpath_iopolicy *iopolicy;
+	struct delayed_work remove_work;
 	/**
-	 * @io_requeue_no_usable_path_count: Bios requeued because no path was usable.
+	 * @partition_scan_work: Deferred partition scan of the head disk.
 	 */
-	atomic_long_t io_requeue_no_usable_path_count;
+	struct work_struct partition_scan_work;
 	/**
-	 * @io_fail_no_available_path_count: Bios failed because no path was available.
+	 * @cdev: The head character device.
 	 */
-	atomic_long_t io_fail_no_available_path_count;
+	struct cdev cdev;
 	/**
-	 * @nr_current_paths: Number of entries of current_path (nr_node_ids at allocation).
+	 * @cdev_device: The device of the head character device.
 	 */
-	unsigned int nr_current_paths;
+	struct device cdev_device;
 	/**
 	 * @current_path: Per-NUMA-node cache of the selected path; nr_current_paths entries.
 	 */
@@ -516,9 +526,10 @@ void mpath_add_device(struct mpath_head *head, struct mpath_device *mdev);
  * Before deleting @mdev, the driver makes I/O stop choosing it (marks it
  * disabled with mpath_device_set_state()), calls mpath_synchronize(), then
  * mpath_clear_current_path() and, if that returned true,
- * mpath_synchronize() again: a node's current path must be on the list,
- * because round-robin walks on from it.  SRCU readers may still use
- * @mdev: call mpath_synchronize() before freeing or reusing it.
+ * mpath_synchronize() again: a node's current path and a CPU's
+ * round-robin cursor must be on the list, because round-robin walks on
+ * from the cursor.  SRCU readers may still use @mdev: call
+ * mpath_synchronize() before freeing or reusing it.
  *
  * Context: Process context; may sleep.
  * Return: true if the head has no paths left.
@@ -538,8 +549,12 @@ bool mpath_head_devices_empty(struct mpath_head *head);
  * mpath_clear_current_path() - Stop using a path as any node's current path.
  * @mdev: The path.
  *
+ * Clears @mdev from the per-node current paths (numa) and the per-CPU
+ * round-robin cursors.
+ *
  * Context: Any context.
- * Return: true if some node used @mdev (the caller may then synchronize).
+ * Return: true if some node or CPU used @mdev (the caller may then
+ * synchronize).
  */
 bool mpath_clear_current_path(struct mpath_device *mdev);
 
@@ -547,7 +562,8 @@ bool mpath_clear_current_path(struct mpath_device *mdev);
  * mpath_clear_paths() - Forget every node's current path.
  * @head: The head.
  *
- * The next I/O of each node selects a path afresh.
+ * Clears the per-node current paths and the per-CPU round-robin cursors:
+ * the next I/O selects a path afresh.
  *
  * Context: Any context.
  */

@@ -9,6 +9,7 @@ use core::ptr;
 use kernel::{
     alloc::flags::__GFP_ZERO,
     bindings,
+    cpu::CpuId,
     error::from_err_ptr,
     prelude::*,
     sync::atomic::{
@@ -167,10 +168,14 @@ impl FakeModule {
 }
 
 /// A fake head with its own policy box and driver module; freed on drop.
+///
+/// Its I/O is submitted on the CPU that created it, so that round-robin
+/// rotates one cursor even if the test moves to another CPU.
 pub(crate) struct FakeHead {
     pub(crate) raw: *mut mpath_head,
     policy: KBox<abi::mpath_iopolicy>,
     module: FakeModule,
+    cpu: CpuId,
 }
 
 impl FakeHead {
@@ -190,6 +195,7 @@ impl FakeHead {
             raw,
             policy,
             module,
+            cpu: CpuId::current(),
         })
     }
 
@@ -247,24 +253,76 @@ impl FakeHead {
         empty
     }
 
-    /// The path I/O would use now, as a pointer, or the error.
+    /// The path I/O would use now on the head's CPU, as a pointer, or the
+    /// error.
     pub(crate) fn pick(&self) -> core::result::Result<*mut mpath_device, c_int> {
-        /// Remembers the path the callback saw.
-        static SEEN: Atomic<*mut mpath_device> = Atomic::new(ptr::null_mut());
-        /// Remember `mdev`.
+        self.pick_on(self.cpu)
+    }
+
+    /// The path I/O submitted on `cpu` would use now, as a pointer, or
+    /// the error.  The choice runs on `cpu`, with interrupts disabled.
+    pub(crate) fn pick_on(&self, cpu: CpuId) -> core::result::Result<*mut mpath_device, c_int> {
+        /// The head to pick on, and the outcome.
+        struct Pick {
+            head: *mut mpath_head,
+            seen: *mut mpath_device,
+            ret: c_int,
+        }
+        /// Run the choice for the `Pick` at `arg`.
         ///
         /// # Safety
         ///
-        /// Always safe to call.
-        unsafe extern "C" fn record(mdev: *mut mpath_device) -> c_int {
-            SEEN.store(mdev, Relaxed);
-            7
+        /// `arg` points to a `Pick` with a live head, which nothing else
+        /// uses during the call.
+        unsafe extern "C" fn run(arg: *mut c_void) {
+            /// Remembers the path the callback saw (callers are serialised
+            /// by `smp_call_function_single()`'s wait).
+            static SEEN: Atomic<*mut mpath_device> = Atomic::new(ptr::null_mut());
+            /// Remember `mdev`.
+            ///
+            /// # Safety
+            ///
+            /// Always safe to call.
+            unsafe extern "C" fn record(mdev: *mut mpath_device) -> c_int {
+                SEEN.store(mdev, Relaxed);
+                7
+            }
+            let pick = arg.cast::<Pick>();
+            SEEN.store(ptr::null_mut(), Relaxed);
+            // SAFETY: The caller passes a live head; `record` accepts any
+            // path.
+            unsafe {
+                (*pick).ret = abi::mpath_call_for_device((*pick).head, Some(record));
+                (*pick).seen = SEEN.load(Relaxed);
+            }
         }
-        SEEN.store(ptr::null_mut(), Relaxed);
-        // SAFETY: The head is live; `record` accepts any path.
-        match unsafe { abi::mpath_call_for_device(self.raw, Some(record)) } {
-            7 => Ok(SEEN.load(Relaxed)),
-            err => Err(err),
+        let mut pick = Pick {
+            head: self.raw,
+            seen: ptr::null_mut(),
+            ret: 0,
+        };
+        // CAST: CPU ids are below `nr_cpu_ids`, an `unsigned int` that
+        // C code also takes as `int`.
+        let cpu = cpu.as_u32() as c_int;
+        // SAFETY: `run` gets our `Pick`, which outlives the call since we
+        // wait for it.
+        let err = unsafe {
+            bindings::smp_call_function_single(cpu, Some(run), (&raw mut pick).cast(), true)
+        };
+        match (err, pick.ret) {
+            (0, 7) => Ok(pick.seen),
+            (0, ret) => Err(ret),
+            (err, _) => Err(err),
+        }
+    }
+
+    /// The round-robin cursor of the head's CPU.
+    pub(crate) fn rr_cached(&self) -> *mut mpath_device {
+        // SAFETY: The head is live, with its per-CPU cursors, and its CPU
+        // is possible.
+        unsafe {
+            *bindings::per_cpu_ptr((*self.raw).rr_path.cast(), self.cpu.as_u32())
+                .cast::<*mut mpath_device>()
         }
     }
 

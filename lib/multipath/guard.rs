@@ -16,10 +16,6 @@ use core::marker::PhantomData;
 use kernel::{
     bindings,
     sync::{
-        atomic::{
-            Acquire,
-            Atomic, //
-        },
         srcu,
         Mutex,
         MutexGuard, //
@@ -29,6 +25,7 @@ use kernel::{
 use crate::{
     abi::mpath_device,
     head::Head,
+    once::read_once,
     path::Path, //
 };
 
@@ -129,30 +126,41 @@ impl SrcuGuard<'_> {
     }
 
     /// The path cached for `node`, if any.
+    #[inline]
     pub(crate) fn cached_path(&self, node: usize) -> Option<&Path> {
-        // ORDERING: acquire pairs with the release in `cache_path()`, as
-        // `srcu_dereference()` with `rcu_assign_pointer()`.
-        let ptr = self.head.slot(node)?.load(Acquire);
+        let slot = self.head.slot_ptr(node)?;
+        // SAFETY: The slot is valid while the head is.  ORDERING: as
+        // `srcu_dereference()` pairs with `rcu_assign_pointer()`, the
+        // address dependency orders the reads of the path after this
+        // read, and the release in `cache_path()` its initialisation
+        // before the store.
+        let ptr = unsafe { read_once(slot) };
         // SAFETY: A path is removed from every slot before its grace period
         // starts (`mpath_clear_current_path()`), so a path read under the
         // guard stays valid while the guard lives.
         unsafe { Path::from_raw(ptr) }
     }
 
-    /// The path cached for `node` and the other paths in round-robin order
-    /// from it: the paths after it in the list, then, wrapping around, the
-    /// paths before it.
+    /// The path a round-robin `cursor` of this head holds, and the other
+    /// paths in round-robin order from it: the paths after it in the
+    /// list, then, wrapping around, the paths before it.
     ///
-    /// The walk starts at the cached path, so it costs nothing to reach
+    /// The walk starts at the cursor's path, so it costs nothing to reach
     /// the paths right after it, however long the list.
-    pub(crate) fn cached_path_and_rest(
+    #[inline]
+    pub(crate) fn rr_path_and_rest(
         &self,
-        node: usize,
+        cursor: *mut *mut mpath_device,
     ) -> Option<(&Path, impl Iterator<Item = &Path> + '_)> {
-        let old = self.cached_path(node)?;
-        // INVARIANT: A slot only holds paths that are on the list: a driver
-        // clears a path from every slot (and lets the readers that saw it
-        // finish) before it deletes the path (`mpath_delete_device()`).
+        // SAFETY: `cursor` is a cursor of this head (`Head::rr_cursor()`),
+        // valid while the head is.  ORDERING: as in `cached_path()`.
+        let ptr = unsafe { read_once(cursor) };
+        // SAFETY: A path leaves every cursor before its grace period
+        // starts, as it leaves the slots.
+        let old = unsafe { Path::from_raw(ptr) }?;
+        // INVARIANT: A cursor only holds paths that are on the list: a
+        // driver clears a path from every cursor (and lets the readers that
+        // saw it finish) before it deletes the path (`mpath_delete_device()`).
         // So `old` is on the list during the guard, and its `next` chain
         // leads over entries that were on the list during the guard, which
         // stay valid until the guard ends, to the list head.
@@ -186,14 +194,20 @@ impl Clone for Paths<'_> {
 impl<'g> Iterator for Paths<'g> {
     type Item = &'g Path;
 
+    #[inline]
     fn next(&mut self) -> Option<&'g Path> {
         // SAFETY: `pos` is the list head or an entry that was on the list
         // while the SRCU guard was held; such entries, and the entries
-        // their `next` leads to, stay valid for the guard's lifetime.  ORDERING:
-        // acquire pairs with the release in `list_add_tail_rcu()`, as
-        // `rcu_dereference()` does.
-        let next = unsafe { Atomic::from_ptr(&raw mut (*self.pos).next) }.load(Acquire);
-        if next == self.list || next.is_null() {
+        // their `next` leads to, stay valid for the guard's lifetime.
+        // ORDERING: as in `list_for_each_entry_srcu()`, whose
+        // `srcu_dereference()` this is: the address dependency orders
+        // the reads of the entry after the read of `next`, and the
+        // release in `list_add_tail_rcu()` its initialisation before the
+        // store.
+        let next = unsafe { read_once(&raw const (*self.pos).next) };
+        // INVARIANT: `next` is never NULL: `list_add_tail_rcu()` sets it
+        // before it publishes an entry, and `list_del_rcu()` leaves it.
+        if next == self.list {
             return None;
         }
         self.pos = next;

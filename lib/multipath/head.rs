@@ -30,6 +30,11 @@ use kernel::{
         NumaNode, //
     },
     bindings,
+    cpu::{
+        self,
+        CpuId, //
+    },
+    cpumask::Cpumask,
     prelude::*,
     sync::{
         atomic::{
@@ -51,6 +56,7 @@ use crate::{
         mpath_device,
         mpath_head, //
     },
+    once::read_once,
     path::{
         Path,
         Template, //
@@ -163,6 +169,22 @@ impl Head {
             (*head).nr_current_paths = nr as c_uint;
         }
 
+        let cursor = size_of::<*mut mpath_device>();
+        // `alloc_percpu()` is a macro around this function, which the
+        // kernel crate's allocators call as they call the other `_noprof`
+        // allocation functions.
+        // SAFETY: Always safe to call; the memory comes back zeroed.
+        let rr_path =
+            unsafe { bindings::pcpu_alloc_noprof(cursor, cursor, false, bindings::GFP_KERNEL) };
+        if rr_path.is_null() {
+            // SAFETY: `mem` came from `Kmalloc::alloc` with `layout` and is
+            // not used any more.
+            unsafe { Kmalloc::free(mem.cast(), layout) };
+            return Err(ENOMEM);
+        }
+        // SAFETY: The head is still ours alone.
+        unsafe { (*head).rr_path = rr_path.cast() };
+
         // SAFETY: `srcu` is zeroed, unused memory inside our allocation.
         let ret = unsafe {
             bindings::init_srcu_struct_with_key(
@@ -172,9 +194,12 @@ impl Head {
             )
         };
         if ret != 0 {
-            // SAFETY: `mem` came from `Kmalloc::alloc` with `layout` and is
-            // not used any more.
-            unsafe { Kmalloc::free(mem.cast(), layout) };
+            // SAFETY: `rr_path` and `mem` were allocated above and are not
+            // used any more.
+            unsafe {
+                bindings::free_percpu(rr_path);
+                Kmalloc::free(mem.cast(), layout);
+            }
             return Err(Error::from_errno(ret));
         }
         // INVARIANT: Every field the library relies on is initialised above.
@@ -251,6 +276,8 @@ impl Head {
         // SAFETY: The SRCU domain was initialised by `alloc` and has no
         // readers left, since nobody holds a reference.
         unsafe { bindings::cleanup_srcu_struct(&raw mut (*head).srcu) };
+        // SAFETY: Allocated by `alloc`, and unused like the head.
+        unsafe { bindings::free_percpu((*head).rr_path.cast()) };
         if let (Ok(layout), Some(mem)) = (head_layout(nr), NonNull::new(head.cast::<u8>())) {
             // SAFETY: `mem` was allocated by `Kmalloc` with this layout in
             // `alloc` (`nr_current_paths` never changes).
@@ -350,21 +377,21 @@ impl Head {
 
     /// The I/O policy in force for this head: numa until the driver points
     /// the head at its policy box.
+    #[inline]
     pub(crate) fn policy(&self) -> Policy {
         // SAFETY: By the type invariants the head is valid; the driver sets
-        // `iopolicy` before the head disk is added and may only change it
-        // to another box that outlives the head.
-        let boxed = unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).iopolicy) }.load(Relaxed);
+        // `iopolicy` before the head disk is added, to a box that outlives
+        // the head.
+        let boxed = unsafe { (*self.as_raw()).iopolicy };
         if boxed.is_null() {
             return Policy::Numa;
         }
         // SAFETY: A non-NULL `iopolicy` points to the driver's live box.
         let field = unsafe { &raw const (*boxed).iopolicy };
         // CAST: The C enum's storage, an aligned `unsigned int`, read as
-        // the `int` the decoder takes; nothing is written through it.
-        let raw = field.cast::<c_int>().cast_mut();
+        // the `int` the decoder takes.
         // SAFETY: The box is valid; the driver writes it with `WRITE_ONCE()`.
-        Policy::from_raw(unsafe { Atomic::from_ptr(raw) }.load(Relaxed))
+        Policy::from_raw(unsafe { read_once(field.cast::<c_int>()) })
     }
 
     /// The number of per-node path slots.
@@ -375,20 +402,89 @@ impl Head {
     }
 
     /// The `current_path` slot of `node`, if `node` is in range.
-    pub(crate) fn slot(&self, node: usize) -> Option<&Atomic<*mut mpath_device>> {
+    #[inline]
+    pub(crate) fn slot_ptr(&self, node: usize) -> Option<*mut *mut mpath_device> {
         if node >= self.nr_current_paths() {
             return None;
         }
         // SAFETY: The head has `nr_current_paths` trailing slots (type
-        // invariant), `node` is below that, and slots are only accessed
-        // with marked accesses.
+        // invariant), and `node` is below that.
         Some(unsafe {
-            Atomic::from_ptr(
-                (&raw mut (*self.as_raw()).current_path)
-                    .cast::<*mut mpath_device>()
-                    .add(node),
-            )
+            (&raw mut (*self.as_raw()).current_path)
+                .cast::<*mut mpath_device>()
+                .add(node)
         })
+    }
+
+    /// The round-robin cursor of the current CPU.
+    ///
+    /// The caller may be migrated to another CPU afterwards and then use
+    /// the cursor of the CPU it left, which is harmless: cursors are only
+    /// accessed with marked accesses, and any path on the list is a valid
+    /// place to walk on from.
+    #[inline]
+    pub(crate) fn rr_cursor(&self) -> *mut *mut mpath_device {
+        // SAFETY: By the type invariants the head is valid, and `rr_path`
+        // was allocated by `alloc()` and lives as long as the head.
+        unsafe { bindings::raw_cpu_ptr((*self.as_raw()).rr_path.cast()) }.cast()
+    }
+
+    /// The round-robin cursors of all possible CPUs, for their writers.
+    fn rr_cursors(&self) -> impl Iterator<Item = &Atomic<*mut mpath_device>> {
+        // SAFETY: By the type invariants the head is valid; `rr_path` is
+        // set once by `alloc()`.
+        let rr_path = unsafe { (*self.as_raw()).rr_path };
+        // SAFETY: The possible mask is set up during boot and read-only
+        // afterwards.
+        let possible = unsafe { Cpumask::from_raw(&raw const bindings::__cpu_possible_mask) };
+        (0..cpu::nr_cpu_ids())
+            .filter_map(CpuId::from_u32)
+            .filter(move |&cpu| possible.test(cpu))
+            .map(move |cpu| {
+                // SAFETY: `rr_path` is a live per-CPU allocation and `cpu`
+                // a possible CPU; the cursor is only accessed with marked
+                // accesses.
+                unsafe {
+                    Atomic::from_ptr(
+                        bindings::per_cpu_ptr(rr_path.cast(), cpu.as_u32())
+                            .cast::<*mut mpath_device>(),
+                    )
+                }
+            })
+    }
+
+    /// Point the current CPU's round-robin cursor at `path`.
+    pub(crate) fn rr_keep(&self, cursor: *mut *mut mpath_device, path: &Path) {
+        // SAFETY: `cursor` came from `rr_cursor()` of this live head.
+        // ORDERING: release, as `rcu_assign_pointer()`, for the readers
+        // of the cursor on other CPUs.
+        unsafe { Atomic::from_ptr(cursor) }.store(path.as_raw(), Release);
+    }
+
+    /// Clear every CPU's round-robin cursor that points to `path`; true
+    /// if one did.
+    pub(crate) fn rr_forget_path(&self, path: &Path) -> bool {
+        let mut changed = false;
+        for cursor in self.rr_cursors() {
+            changed |= cursor
+                .cmpxchg(path.as_raw(), ptr::null_mut(), Relaxed)
+                .is_ok();
+        }
+        changed
+    }
+
+    /// Clear every CPU's round-robin cursor.
+    pub(crate) fn rr_forget_all(&self) {
+        for cursor in self.rr_cursors() {
+            cursor.store(ptr::null_mut(), Relaxed);
+        }
+    }
+
+    /// The `current_path` slot of `node` as an atomic, for its writers.
+    pub(crate) fn slot(&self, node: usize) -> Option<&Atomic<*mut mpath_device>> {
+        // SAFETY: The slot is valid while the head is, and only accessed
+        // with marked accesses.
+        self.slot_ptr(node).map(|p| unsafe { Atomic::from_ptr(p) })
     }
 
     /// Cache `path` for `node`.
@@ -507,9 +603,15 @@ impl Head {
 }
 
 /// The submitting CPU's NUMA node.
+#[inline]
 pub(crate) fn numa_node_id() -> i32 {
+    #[cfg(CONFIG_NUMA)]
     // SAFETY: Always safe to call.
-    unsafe { bindings::numa_node_id() }
+    let node = unsafe { bindings::numa_node_id() };
+    // Without NUMA, every CPU is on node 0, and the helper is not called.
+    #[cfg(not(CONFIG_NUMA))]
+    let node = 0;
+    node
 }
 
 /// The NUMA distance between two nodes; `LOCAL_DISTANCE` for a node out of

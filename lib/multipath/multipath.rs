@@ -24,6 +24,7 @@ mod forward;
 mod guard;
 mod head;
 mod iopolicy;
+mod once;
 mod path;
 mod paths;
 mod removal;

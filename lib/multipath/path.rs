@@ -27,6 +27,7 @@ use crate::{
         mpath_head,
         mpath_head_template, //
     },
+    once::read_once,
     select::Access,
 };
 
@@ -79,44 +80,53 @@ impl Path {
         unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).mpath_head) }.load(Relaxed)
     }
 
+    // The readers below run per path per I/O: they use `read_once()`,
+    // which does not call out of line.  The driver sets `disk`,
+    // `numa_node` and `nr_active` before adding the path and writes the
+    // rest with `WRITE_ONCE()` (`mpath_device_set_state()`).
+
     /// The path's gendisk (may be NULL if the driver broke the contract).
+    #[inline]
     pub(crate) fn disk(&self) -> *mut bindings::gendisk {
         // SAFETY: By the type invariants the path is valid.
-        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).disk) }.load(Relaxed)
+        unsafe { read_once(&raw const (*self.as_raw()).disk) }
     }
 
     /// The NUMA node of the path, or `NUMA_NO_NODE`.
+    #[inline]
     pub(crate) fn numa_node(&self) -> i32 {
         // SAFETY: By the type invariants the path is valid.
-        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).numa_node) }.load(Relaxed)
+        unsafe { read_once(&raw const (*self.as_raw()).numa_node) }
     }
 
     /// The access class the driver last set.
+    #[inline]
     pub(crate) fn access(&self) -> Access {
+        // SAFETY: By the type invariants the path is valid.
+        let state = unsafe { &raw const (*self.as_raw()).access_state };
         // CAST: The C enum's storage, an aligned `unsigned int`, read as
         // the `int` the decoder takes.
-        // SAFETY: By the type invariants the path is valid.
-        let state = unsafe { &raw mut (*self.as_raw()).access_state }.cast::<core::ffi::c_int>();
-        // SAFETY: The driver writes the field with `WRITE_ONCE()` at most.
-        let raw = unsafe { Atomic::from_ptr(state) }.load(Relaxed);
-        Access::from_raw(raw)
+        // SAFETY: As above.
+        Access::from_raw(unsafe { read_once(state.cast::<c_int>()) })
     }
 
     /// Whether the driver says the path must not carry I/O now.
+    #[inline]
     pub(crate) fn disabled(&self) -> bool {
-        // SAFETY: By the type invariants the path is valid; the driver
-        // writes the field with `WRITE_ONCE()`.
-        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).disabled) }.load(Relaxed)
+        // SAFETY: By the type invariants the path is valid.
+        unsafe { read_once(&raw const (*self.as_raw()).disabled) }
     }
 
     /// Whether the driver says the path is optimized and fully up.
+    #[inline]
     pub(crate) fn optimized(&self) -> bool {
-        // SAFETY: As in `disabled`.
-        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).optimized) }.load(Relaxed)
+        // SAFETY: By the type invariants the path is valid.
+        unsafe { read_once(&raw const (*self.as_raw()).optimized) }
     }
 
     /// The outstanding requests the driver counts for the path; zero
     /// without a counter, and for a negative count.
+    #[inline]
     pub(crate) fn nr_active(&self) -> u32 {
         // SAFETY: By the type invariants the path is valid; the pointer is
         // set before the path is added.
@@ -124,8 +134,9 @@ impl Path {
         if counter.is_null() {
             return 0;
         }
-        // SAFETY: The driver's counter outlives its paths.
-        let n = unsafe { bindings::atomic_read(counter) };
+        // SAFETY: The driver's counter outlives its paths, and is only
+        // changed atomically (`atomic_read()` is this same load).
+        let n = unsafe { read_once(&raw const (*counter).counter) };
         u32::try_from(n).unwrap_or(0)
     }
 

@@ -15,6 +15,7 @@ use crate::{
     path::Path,
     select::{
         self,
+        Choice,
         PathInfo,
         Policy,
         LOCAL_DISTANCE, //
@@ -57,23 +58,28 @@ pub(crate) fn empty(head: &Head) -> bool {
     lock.no_paths()
 }
 
-/// Drop `path` from every node's cache; true if any slot pointed to it.
+/// Drop `path` from every node's cache and every CPU's round-robin
+/// cursor; true if any pointed to it.
 pub(crate) fn uncache_everywhere(head: &Head, path: &Path) -> bool {
-    let mut changed = false;
+    let mut changed = head.rr_forget_path(path);
     for node in 0..head.nr_current_paths() {
         changed |= head.uncache_path(node, path);
     }
     changed
 }
 
-/// Empty every node's cache.
+/// Empty every node's cache and every CPU's round-robin cursor.
 pub(crate) fn clear_all(head: &Head) {
+    head.rr_forget_all();
     for node in 0..head.nr_current_paths() {
         head.uncache(node);
     }
 }
 
-/// What the selectors need to know about `path` for `policy` on `node`.
+/// What the selectors need to know about `path` for `policy` on `node`:
+/// only the fields `policy` uses are read (the policy is a constant at
+/// each call site once this is inlined).
+#[inline(always)]
 fn info(path: &Path, policy: Policy, node: i32) -> PathInfo {
     PathInfo {
         disabled: path.disabled(),
@@ -108,30 +114,63 @@ fn refresh_node<'g>(guard: &'g SrcuGuard<'_>, policy: Policy, node: i32) -> Opti
 /// A head without paths returns before reading the box, which may be gone
 /// with the driver data while the head disk is still open.
 pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
-    let head = guard.head();
     guard.paths().next()?;
-    let policy = head.policy();
+    match guard.head().policy() {
+        Policy::Numa => find_numa(guard),
+        Policy::RoundRobin => find_round_robin(guard),
+        Policy::QueueDepth => find_queue_depth(guard),
+    }
+}
+
+/// The numa policy: the node's cached path while it is optimized, else a
+/// full scan by distance.
+#[inline(always)]
+fn find_numa<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let node = numa_node_id();
-    let slot = usize::try_from(node).ok();
-    let with_info = |p: &'g Path| (p, info(p, policy, node));
-    let paths = guard.paths().map(with_info);
-    let choice = match policy {
-        Policy::Numa => {
-            let cached = slot.and_then(|n| guard.cached_path(n));
-            select::numa(cached.map(|p| (p, p.optimized())), paths)
-        }
-        Policy::RoundRobin => match slot.and_then(|n| guard.cached_path_and_rest(n)) {
-            Some((old, rest)) => select::round_robin(Some(with_info(old)), rest.map(with_info)),
-            None => select::round_robin(None, paths),
-        },
-        Policy::QueueDepth => select::queue_depth(paths),
+    let cached = usize::try_from(node)
+        .ok()
+        .and_then(|n| guard.cached_path(n))
+        .map(|p| (p, p.optimized()));
+    let paths = guard.paths().map(|p| (p, info(p, Policy::Numa, node)));
+    let choice = select::numa(cached, paths)?;
+    Some(keep(guard, node, choice))
+}
+
+/// The round-robin policy: walk on from the path this CPU used last.
+///
+/// Each CPU keeps its own cursor, so rotating writes no cache line that
+/// other CPUs share; every CPU rotates over all usable optimized paths,
+/// and so does the head as a whole.
+#[inline(always)]
+fn find_round_robin<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
+    let with_info = |p: &'g Path| (p, info(p, Policy::RoundRobin, 0));
+    let cursor = guard.head().rr_cursor();
+    let choice = match guard.rr_path_and_rest(cursor) {
+        Some((old, rest)) => select::round_robin(Some(with_info(old)), rest.map(with_info)),
+        None => select::round_robin(None, guard.paths().map(with_info)),
     }?;
     if choice.cache {
-        if let Some(n) = slot {
-            head.cache_path(n, choice.id);
-        }
+        guard.head().rr_keep(cursor, choice.id);
     }
     Some(choice.id)
+}
+
+/// The queue-depth policy, which neither needs the node nor caches.
+#[inline(always)]
+fn find_queue_depth<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
+    let paths = guard.paths().map(|p| (p, info(p, Policy::QueueDepth, 0)));
+    select::queue_depth(paths).map(|choice| choice.id)
+}
+
+/// Cache `choice` for `node` if the selector says so, and return it.
+#[inline(always)]
+fn keep<'g>(guard: &'g SrcuGuard<'_>, node: i32, choice: Choice<&'g Path>) -> &'g Path {
+    if choice.cache {
+        if let Ok(n) = usize::try_from(node) {
+            guard.head().cache_path(n, choice.id);
+        }
+    }
+    choice.id
 }
 
 /// A path went live: if it is optimized, recompute the cache of every
@@ -209,6 +248,8 @@ mod tests {
     };
     use kernel::{
         bindings,
+        cpu::CpuId,
+        cpumask::Cpumask,
         prelude::*, //
     };
 
@@ -313,6 +354,51 @@ mod tests {
     }
 
     #[test]
+    fn round_robin_rotates_on_every_cpu() -> Result {
+        // SAFETY: The online mask is only read here.
+        let online = unsafe { Cpumask::from_raw(&raw const bindings::__cpu_online_mask) };
+        let mut cpus = KVec::new();
+        for cpu in (0..kernel::cpu::nr_cpu_ids()).filter_map(CpuId::from_u32) {
+            if online.test(cpu) {
+                cpus.push(cpu, GFP_KERNEL)?;
+            }
+        }
+        let h = FakeHead::new(RR)?;
+        let mut p = KVec::new();
+        for state in [OPT, NONOPT, OPT, OPT] {
+            p.push(FakePath::new(state, -1)?, GFP_KERNEL)?;
+        }
+        for path in p.iter_mut() {
+            h.add(path);
+        }
+        // The CPUs take turns; each walks on from where it left off.
+        let mut seen = KVec::new();
+        seen.resize(cpus.len(), [0u32; 4], GFP_KERNEL)?;
+        let mut last = KVec::new();
+        last.resize(cpus.len(), None, GFP_KERNEL)?;
+        for _ in 0..30 {
+            for (i, &cpu) in cpus.iter().enumerate() {
+                let got = h.pick_on(cpu);
+                let k = p.iter_mut().position(|q| Ok(&raw mut q.dev) == got);
+                let k = k.ok_or(EINVAL)?;
+                // No CPU gets the same path twice in a row.
+                assert_ne!(last[i], Some(k));
+                last[i] = Some(k);
+                seen[i][k] += 1;
+            }
+        }
+        // Every CPU spread its I/O evenly over the optimized paths.
+        for counts in seen.iter() {
+            assert_eq!(*counts, [10, 0, 10, 10]);
+        }
+        pr_info!("round-robin: {} CPUs, 30 picks each\n", cpus.len());
+        for path in p.iter_mut() {
+            h.delete(path);
+        }
+        Ok(())
+    }
+
+    #[test]
     fn round_robin_walks_on_from_the_cached_path() -> Result {
         let h = FakeHead::new(RR)?;
         let (mut a, mut b, mut c, mut d) = (
@@ -328,13 +414,15 @@ mod tests {
         // wrapping at the end of the list.
         assert_eq!(h.pick(), Ok(&raw mut a.dev));
         assert_eq!(h.pick(), Ok(&raw mut b.dev));
-        assert_eq!(h.cached(this_node()), &raw mut b.dev);
+        assert_eq!(h.rr_cached(), &raw mut b.dev);
+        // Round-robin leaves the per-node cache of numa alone.
+        assert!(h.cached(this_node()).is_null());
         assert_eq!(h.pick(), Ok(&raw mut c.dev));
         assert_eq!(h.pick(), Ok(&raw mut a.dev));
         assert_eq!(h.pick(), Ok(&raw mut b.dev));
         // Deleting the cached path clears it: the next pick scans.
         h.delete(&mut b);
-        assert!(h.cached(this_node()).is_null());
+        assert!(h.rr_cached().is_null());
         assert_eq!(h.pick(), Ok(&raw mut a.dev));
         assert_eq!(h.pick(), Ok(&raw mut c.dev));
         // A path added at the tail comes after the last one.
@@ -635,6 +723,7 @@ mod bench {
         },
         head::Head,
     };
+    use core::mem::offset_of;
     use kernel::{
         bindings,
         prelude::*,
@@ -697,6 +786,20 @@ mod bench {
              bytes={bytes} kmalloc={alloc}\n",
             size_of::<mpath_head>(),
             bindings::MAX_NUMNODES
+        );
+        pr_info!(
+            "libmultipath_bench: head offsets srcu={} dev_list={} iopolicy={} mpdt={} \
+             rr_path={} disk={} nr_current_paths={} lock={} cdev={} current_path={}\n",
+            offset_of!(mpath_head, srcu),
+            offset_of!(mpath_head, dev_list),
+            offset_of!(mpath_head, iopolicy),
+            offset_of!(mpath_head, mpdt),
+            offset_of!(mpath_head, rr_path),
+            offset_of!(mpath_head, disk),
+            offset_of!(mpath_head, nr_current_paths),
+            offset_of!(mpath_head, lock),
+            offset_of!(mpath_head, cdev),
+            offset_of!(mpath_head, current_path),
         );
         assert!(alloc >= bytes);
         Ok(())

@@ -129,6 +129,7 @@ impl<Id, K: Ord + Copy> BestPerClass<Id, K> {
     }
 
     /// Consider `path` with `key`; disabled and other paths are ignored.
+    #[inline]
     fn offer(&mut self, id: Id, path: &PathInfo, key: K) {
         if path.disabled {
             return;
@@ -144,6 +145,7 @@ impl<Id, K: Ord + Copy> BestPerClass<Id, K> {
     }
 
     /// The best optimized path, else the best non-optimized one.
+    #[inline]
     fn result(self, cache: bool) -> Option<Choice<Id>> {
         self.optimized
             .or(self.non_optimized)
@@ -153,6 +155,9 @@ impl<Id, K: Ord + Copy> BestPerClass<Id, K> {
 
 /// Full scan: the nearest optimized path, else the nearest non-optimized
 /// one; the first in list order wins a tie.  The result is to be cached.
+///
+/// This is the slow path of numa and round-robin, kept out of line.
+#[cold]
 pub(crate) fn nearest<Id, I>(paths: I) -> Option<Choice<Id>>
 where
     I: IntoIterator<Item = (Id, PathInfo)>,
@@ -169,6 +174,7 @@ where
 /// `cached` is the node's `current_path` entry and whether the driver still
 /// calls it optimized; a cached optimized path is kept, anything else
 /// triggers a full scan.
+#[inline]
 pub(crate) fn numa<Id, I>(cached: Option<(Id, bool)>, paths: I) -> Option<Choice<Id>>
 where
     I: IntoIterator<Item = (Id, PathInfo)>,
@@ -193,6 +199,7 @@ where
 ///
 /// The walk ends at the first optimized path, so with optimized paths
 /// the cost does not grow with the length of the list.
+#[inline]
 pub(crate) fn round_robin<Id, I>(old: Option<(Id, PathInfo)>, rest: I) -> Option<Choice<Id>>
 where
     Id: Copy,
@@ -237,6 +244,7 @@ where
 /// The queue-depth policy: the optimized path with the fewest outstanding
 /// requests, else the least busy non-optimized one.  An idle optimized path
 /// ends the scan.  The cache is not used.
+#[inline]
 pub(crate) fn queue_depth<Id, I>(paths: I) -> Option<Choice<Id>>
 where
     Id: Copy,

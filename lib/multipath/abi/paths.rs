@@ -55,9 +55,10 @@ pub unsafe extern "C" fn mpath_add_device(head: *mut mpath_head, mdev: *mut mpat
 /// Before deleting @mdev, the driver makes I/O stop choosing it (marks it
 /// disabled with mpath_device_set_state()), calls mpath_synchronize(), then
 /// mpath_clear_current_path() and, if that returned true,
-/// mpath_synchronize() again: a node's current path must be on the list,
-/// because round-robin walks on from it.  SRCU readers may still use
-/// @mdev: call mpath_synchronize() before freeing or reusing it.
+/// mpath_synchronize() again: a node's current path and a CPU's
+/// round-robin cursor must be on the list, because round-robin walks on
+/// from the cursor.  SRCU readers may still use @mdev: call
+/// mpath_synchronize() before freeing or reusing it.
 ///
 /// Context: Process context; may sleep.
 /// Return: true if the head has no paths left.
@@ -92,8 +93,12 @@ pub unsafe extern "C" fn mpath_head_devices_empty(head: *mut mpath_head) -> bool
 /// mpath_clear_current_path() - Stop using a path as any node's current path.
 /// @mdev: The path.
 ///
+/// Clears @mdev from the per-node current paths (numa) and the per-CPU
+/// round-robin cursors.
+///
 /// Context: Any context.
-/// Return: true if some node used @mdev (the caller may then synchronize).
+/// Return: true if some node or CPU used @mdev (the caller may then
+/// synchronize).
 ///
 /// # Safety
 ///
@@ -110,7 +115,8 @@ pub unsafe extern "C" fn mpath_clear_current_path(mdev: *mut mpath_device) -> bo
 /// mpath_clear_paths() - Forget every node's current path.
 /// @head: The head.
 ///
-/// The next I/O of each node selects a path afresh.
+/// Clears the per-node current paths and the per-CPU round-robin cursors:
+/// the next I/O selects a path afresh.
 ///
 /// Context: Any context.
 ///
