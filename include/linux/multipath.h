@@ -238,7 +238,8 @@ struct mpath_head_template {
  */
 struct mpath_head {
 	/**
-	 * @srcu: Protects dev_list traversal and current_path reads.
+	 * @srcu: Protects dev_list traversal and current_path reads; initialised
+	 * for SRCU-fast readers (srcu_read_lock_fast()), the only kind it may have.
 	 */
 	struct srcu_struct srcu;
 	/**

@@ -185,9 +185,11 @@ impl Head {
         // SAFETY: The head is still ours alone.
         unsafe { (*head).rr_path = rr_path.cast() };
 
+        // SRCU-fast: readers, one per I/O, take no full memory barrier;
+        // grace periods, only on path and head teardown, wait for RCU.
         // SAFETY: `srcu` is zeroed, unused memory inside our allocation.
         let ret = unsafe {
-            bindings::init_srcu_struct_with_key(
+            bindings::init_srcu_struct_fast_with_key(
                 &raw mut (*head).srcu,
                 c"&head->srcu".as_char_ptr(),
                 static_lock_class!().as_ptr(),
