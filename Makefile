@@ -9,7 +9,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tree export series kernel header-check \
-	check demo soak bench checkpatch clippy prototype-guard bisect clean
+	check demo soak bench insnprof checkpatch clippy prototype-guard bisect clean
 
 help:
 	@echo "make demo          set up, build, boot under QEMU and print a report"
@@ -23,6 +23,7 @@ help:
 	@echo "make bisect        build the kernel at every patch of the series"
 	@echo "make soak          CYCLES=N (default 200) ANA flips, resets, deletes under fio verify"
 	@echo "make bench         fio: stock C vs Rust libmultipath vs no multipath (REPS=5 RUNTIME=3)"
+	@echo "make insnprof      per-function guest instructions per I/O, stock vs patched (QEMU plugin)"
 
 setup:
 	@dev/setup.sh
@@ -65,6 +66,9 @@ soak:
 
 bench:
 	@dev/bench.sh
+
+insnprof:
+	@dev/insnprof.sh
 
 clean:
 	rm -rf out

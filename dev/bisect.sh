@@ -58,6 +58,7 @@ $warnings"
 		mkdir -p "$BASELINE_BUILD/arch/x86/boot"
 		cp "$BB/.config" "$BASELINE_BUILD/.config"
 		cp "$BB/arch/x86/boot/bzImage" "$BASELINE_BUILD/arch/x86/boot/"
+		cp "$BB/System.map" "$BASELINE_BUILD/"
 		"${MK[@]}" INSTALL_MOD_PATH="$BASELINE_BUILD/mods" modules_install >/dev/null
 		log "unpatched base builds in $((SECONDS - start)) s; installed into $BASELINE_BUILD"
 		[ -z "${BASELINE_ONLY:-}" ] || exit 0

@@ -16,6 +16,7 @@ use kernel::{
 use crate::{
     abi::mpath_head,
     disk,
+    guard::SrcuGuard,
     head::{
         Counter,
         Head, //
@@ -28,7 +29,7 @@ use crate::{
 // lint; the bindings crate allows it for the same reason.
 #[allow(improper_ctypes)]
 extern "C" {
-    /// Remap `bio` to `path_disk`, mark it (`BIO_REMAPPED`, `REQ_MPATH`),
+    /// Remap `bio` to `path_disk`, mark it (`REQ_MPATH`),
     /// trace the remap and submit it (C: inline helpers and the tracepoint
     /// in one call, see `mpath_exports.c`).
     fn mpath_submit_to_path(
@@ -119,6 +120,7 @@ pub(crate) unsafe extern "C" fn requeue_work_fn(work: *mut bindings::work_struct
 ///
 /// `bio` is owned by the caller and targets the head disk of `head`;
 /// `path` is a path of `head` found under its SRCU read lock.
+#[inline(always)]
 unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
     let mut bio = bio;
     if let Some(clone) = head.template().and_then(|t| t.ops().clone_bio) {
@@ -150,6 +152,7 @@ unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
 /// # Safety
 ///
 /// `bio` must be a bio the caller owns that targets the disk of `head`.
+#[inline(always)]
 pub(crate) unsafe fn submit(head: &Head, bio: *mut bindings::bio) {
     // The path may go away and the bio may then move to another path, so
     // split with the head queue's bio_set.
@@ -158,12 +161,27 @@ pub(crate) unsafe fn submit(head: &Head, bio: *mut bindings::bio) {
     if bio.is_null() {
         return;
     }
-    let raw = head.as_raw();
     let guard = head.srcu_read();
-    if let Some(path) = paths::find(&guard) {
+    match paths::find(&guard) {
         // SAFETY: `path` was found under `guard`; we own `bio`.
-        unsafe { submit_to(head, path, bio) };
-    } else if paths::available(&guard) {
+        Some(path) => unsafe { submit_to(head, path, bio) },
+        // SAFETY: We own `bio`.
+        None => unsafe { no_path(&guard, bio) },
+    }
+}
+
+/// [`submit()`] without a usable path: requeue `bio` while a path may come
+/// back, else fail it.
+///
+/// # Safety
+///
+/// `bio` must be a bio the caller owns that targets the disk of the head.
+#[cold]
+#[inline(never)]
+unsafe fn no_path(guard: &SrcuGuard<'_>, bio: *mut bindings::bio) {
+    let head = guard.head();
+    let raw = head.as_raw();
+    if paths::available(guard) {
         // SAFETY: The head is live.
         unsafe { mpath_warn_no_path(raw, true) };
         // SAFETY: We own `bio` and give it to the list.

@@ -128,6 +128,29 @@ impl SrcuGuard<'_> {
         }
     }
 
+    /// Whether the path list is empty.
+    #[inline(always)]
+    pub(crate) fn no_paths(&self) -> bool {
+        let list = self.head.dev_list();
+        // SAFETY: The list head is valid while the head is.  ORDERING: a
+        // bare emptiness check, as `list_empty()` under SRCU: entries are
+        // reached through [`Self::paths()`], which orders its own reads.
+        unsafe { read_once(&raw const (*list).next) == list }
+    }
+
+    /// The path cached for the node of the current CPU, `node` (from
+    /// [`crate::head::numa_node_id()`]), if any.
+    #[inline(always)]
+    pub(crate) fn local_cached_path(&self, node: i32) -> Option<&Path> {
+        // SAFETY: `numa_node_id()` is a valid node id, below `nr_node_ids`,
+        // which is the number of slots (`Head::alloc()`).
+        let slot = unsafe { self.head.node_slot(node) };
+        // SAFETY: As in `cached_path()`.
+        let ptr = unsafe { read_once(slot) };
+        // SAFETY: As in `cached_path()`.
+        unsafe { Path::from_raw(ptr) }
+    }
+
     /// The path cached for `node`, if any.
     #[inline]
     pub(crate) fn cached_path(&self, node: usize) -> Option<&Path> {
@@ -154,7 +177,7 @@ impl SrcuGuard<'_> {
     pub(crate) fn rr_path_and_rest(
         &self,
         cursor: *mut *mut mpath_device,
-    ) -> Option<(&Path, impl Iterator<Item = &Path> + '_)> {
+    ) -> Option<(&Path, PathsAround<'_>)> {
         // SAFETY: `cursor` is a cursor of this head (`Head::rr_cursor()`),
         // valid while the head is.  ORDERING: as in `cached_path()`.
         let ptr = unsafe { read_once(cursor) };
@@ -167,13 +190,58 @@ impl SrcuGuard<'_> {
         // So `old` is on the list during the guard, and its `next` chain
         // leads over entries that were on the list during the guard, which
         // stay valid until the guard ends, to the list head.
-        let after = Paths {
+        let rest = PathsAround {
             list: self.head.dev_list(),
             pos: old.siblings(),
+            start: old.siblings(),
+            wrapped: false,
             _guard: PhantomData,
         };
-        let before = self.paths().take_while(move |p| *p != old);
-        Some((old, Iterator::chain(after, before)))
+        Some((old, rest))
+    }
+}
+
+/// The paths of a head after `start` in list order, then, wrapping around
+/// once past the list head, the paths before `start`; walked under SRCU.
+pub(crate) struct PathsAround<'g> {
+    list: *mut bindings::list_head,
+    pos: *mut bindings::list_head,
+    start: *mut bindings::list_head,
+    wrapped: bool,
+    _guard: PhantomData<&'g SrcuGuard<'g>>,
+}
+
+impl<'g> Iterator for PathsAround<'g> {
+    type Item = &'g Path;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'g Path> {
+        // SAFETY: As in `Paths::next()`: `pos` is `start`, the list head or
+        // an entry that was on the list while the guard was held.
+        // ORDERING: As there.
+        let mut next = unsafe { read_once(&raw const (*self.pos).next) };
+        if next == self.list {
+            // The list head is passed once: without `start` on the list
+            // (which the invariant of its caller excludes) the walk ends.
+            if self.wrapped {
+                return None;
+            }
+            self.wrapped = true;
+            // SAFETY: As above, for the list head.
+            next = unsafe { read_once(&raw const (*self.list).next) };
+            if next == self.list {
+                return None;
+            }
+        }
+        if next == self.start {
+            return None;
+        }
+        self.pos = next;
+        // SAFETY: Every entry of `dev_list` is the `siblings` field of an
+        // `mpath_device`.
+        let dev = unsafe { kernel::container_of!(next, mpath_device, siblings) };
+        // SAFETY: The entry is valid while the SRCU guard is held.
+        unsafe { Path::from_raw(dev) }
     }
 }
 

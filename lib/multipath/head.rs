@@ -418,6 +418,24 @@ impl Head {
         })
     }
 
+    /// The `current_path` slot of `node`, without a range check.
+    ///
+    /// # Safety
+    ///
+    /// `node` must be in `0..nr_current_paths()`.
+    #[inline(always)]
+    pub(crate) unsafe fn node_slot(&self, node: i32) -> *mut *mut mpath_device {
+        // CAST: `node` is not negative (safety requirements).
+        let node = node as usize;
+        // SAFETY: The head has `nr_current_paths` trailing slots (type
+        // invariant), and `node` is below that (safety requirements).
+        unsafe {
+            (&raw mut (*self.as_raw()).current_path)
+                .cast::<*mut mpath_device>()
+                .add(node)
+        }
+    }
+
     /// The round-robin cursor of the current CPU.
     ///
     /// The caller may be migrated to another CPU afterwards and then use

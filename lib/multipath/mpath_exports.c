@@ -94,15 +94,14 @@ void mpath_submit_to_path(struct bio *bio, struct mpath_head *head,
 			  struct gendisk *path_disk)
 {
 	bio_set_dev(bio, path_disk->part0);
-	/*
-	 * BIO_REMAPPED skips bio_check_eod() when the bio enters
-	 * submit_bio_noacct() for the path: the check passed on the head.
-	 */
-	bio_set_flag(bio, BIO_REMAPPED);
 	bio->bi_opf |= REQ_MPATH;
 	trace_block_bio_remap(bio, disk_devt(head->disk),
 			      bio->bi_iter.bi_sector);
-	submit_bio_noacct(bio);
+	/*
+	 * The head's limits and features are stacked from its paths', so the
+	 * checks that passed on the head hold for the path.
+	 */
+	submit_bio_remapped(bio);
 }
 
 void mpath_warn_no_path(struct mpath_head *head, bool requeue)

@@ -113,8 +113,14 @@ fn refresh_node<'g>(guard: &'g SrcuGuard<'_>, policy: Policy, node: i32) -> Opti
 /// the driver keeps what selection needs in the paths and the policy box.
 /// A head without paths returns before reading the box, which may be gone
 /// with the driver data while the head disk is still open.
+///
+/// Inlined into the submit path with the numa policy's cache hit; the
+/// scans, and the other policies, are calls.
+#[inline(always)]
 pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
-    guard.paths().next()?;
+    if guard.no_paths() {
+        return None;
+    }
     match guard.head().policy() {
         Policy::Numa => find_numa(guard),
         Policy::RoundRobin => find_round_robin(guard),
@@ -127,10 +133,21 @@ pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
 #[inline(always)]
 fn find_numa<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let node = numa_node_id();
-    let cached = usize::try_from(node)
-        .ok()
-        .and_then(|n| guard.cached_path(n))
-        .map(|p| (p, p.optimized()));
+    let cached = guard.local_cached_path(node).map(|p| (p, p.optimized()));
+    match select::numa_cached(cached) {
+        Some(path) => Some(path),
+        None => numa_rescan(guard, node, cached),
+    }
+}
+
+/// The numa policy without a cache hit: [`select::numa`] scans.
+#[cold]
+#[inline(never)]
+fn numa_rescan<'g>(
+    guard: &'g SrcuGuard<'_>,
+    node: i32,
+    cached: Option<(&'g Path, bool)>,
+) -> Option<&'g Path> {
     let paths = guard.paths().map(|p| (p, info(p, Policy::Numa, node)));
     let choice = select::numa(cached, paths)?;
     Some(keep(guard, node, choice))
@@ -141,7 +158,7 @@ fn find_numa<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
 /// Each CPU keeps its own cursor, so rotating writes no cache line that
 /// other CPUs share; every CPU rotates over all usable optimized paths,
 /// and so does the head as a whole.
-#[inline(always)]
+#[inline(never)]
 fn find_round_robin<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let with_info = |p: &'g Path| (p, info(p, Policy::RoundRobin, 0));
     let cursor = guard.head().rr_cursor();
@@ -156,7 +173,7 @@ fn find_round_robin<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
 }
 
 /// The queue-depth policy, which neither needs the node nor caches.
-#[inline(always)]
+#[inline(never)]
 fn find_queue_depth<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let paths = guard.paths().map(|p| (p, info(p, Policy::QueueDepth, 0)));
     select::queue_depth(paths).map(|choice| choice.id)

@@ -48,8 +48,15 @@ impl TryFrom<i32> for Access {
 impl Access {
     /// Decode the `access_state` a driver stored: a value that is no
     /// `MPATH_STATE_*` is [`Access::Other`], so such a path is never used.
+    #[inline(always)]
     pub(crate) fn from_raw(state: i32) -> Self {
-        Self::try_from(state).unwrap_or(Access::Other)
+        // CAST: A negative value becomes one above 2, no state either; the
+        // clamp makes this a compare and a move, not a chain of branches.
+        match (state as u32).min(2) {
+            0 => Access::Optimized,
+            1 => Access::NonOptimized,
+            _ => Access::Other,
+        }
     }
 }
 
@@ -179,9 +186,18 @@ pub(crate) fn numa<Id, I>(cached: Option<(Id, bool)>, paths: I) -> Option<Choice
 where
     I: IntoIterator<Item = (Id, PathInfo)>,
 {
+    match numa_cached(cached) {
+        Some(id) => Some(Choice { id, cache: false }),
+        None => nearest(paths),
+    }
+}
+
+/// The part of [`numa`] that needs no scan: the cached path, if it is kept.
+#[inline(always)]
+pub(crate) fn numa_cached<Id>(cached: Option<(Id, bool)>) -> Option<Id> {
     match cached {
-        Some((id, true)) => Some(Choice { id, cache: false }),
-        _ => nearest(paths),
+        Some((id, true)) => Some(id),
+        _ => None,
     }
 }
 

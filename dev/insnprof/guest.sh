@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of make insnprof (dev/insnprof.sh), run as /tests/insnprof.sh
+# (mtest=insnprof) from an archive appended to the test initramfs.
+#
+# 4 KiB random reads at queue depth 1 through the multipath head of an
+# nvmet-loop namespace (null_blk) with two optimized paths, for each I/O
+# policy, and through the same namespace without multipath.  QEMU runs with
+# the instruction-counting plugin (dev/insnprof/plugin.c), which snapshots
+# its counters each time the guest enters __x64_sys_sync(), so each fio run
+# is bracketed by two sync calls; two runs of different lengths per target
+# let the host subtract everything that does not scale with the I/O count.
+# Nothing else in the guest may call sync(2) before the last run.
+#
+# Prints:
+#   MPPROF run TARGET IOS                  before each bracketed run
+#   MPPROF ksym ADDR TYPE NAME [MODULE]    all text symbols (/proc/kallsyms),
+#                                          after the multipath runs and after
+#                                          the nomultipath ones (nvme_core
+#                                          is reloaded in between)
+#   MPTEST ok prof_done                    at the end
+#   MPTEST fail NAME: REASON               on failure
+# Kernel command line: mpprof=N1,N2 (I/Os of the two runs of each target);
+# mpprof=syms only prints the ksym line of __x64_sys_sync (the host needs
+# the marker address and the kernel has no System.map).
+. /tests/lib.sh
+
+n1=2000 n2=6000
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	mpprof=syms)
+		grep -E '^[0-9a-f]+ [tT] __x64_sys_sync$' /proc/kallsyms |
+			sed 's/^/MPPROF ksym /'
+		ok prof_syms
+		exit 0
+		;;
+	mpprof=*)
+		IFS=, read -r n1 n2 <<-EOF
+			${arg#mpprof=}
+		EOF
+		;;
+	esac
+done
+
+TR=loop
+NQN=mpath-prof
+CFS=/sys/kernel/config/nvmet
+
+ports() {
+	for p in 1 2; do
+		if [ "$1" = up ]; then
+			mkdir "$CFS/ports/$p" &&
+				echo loop > "$CFS/ports/$p/addr_trtype" &&
+				echo "$p" > "$CFS/ports/$p/addr_traddr" &&
+				ln -s "$CFS/subsystems/$NQN" "$CFS/ports/$p/subsystems/$NQN" ||
+				return 1
+		else
+			rm -f "$CFS/ports/$p/subsystems/$NQN"
+			rmdir "$CFS/ports/$p" || return 1
+		fi
+	done
+}
+
+ksyms() {
+	grep -E '^[0-9a-f]+ [tT] ' /proc/kallsyms | sed 's/^/MPPROF ksym /'
+}
+
+# profile TARGET DEV: the two bracketed fio runs.
+profile() {
+	for n in "$n1" "$n2"; do
+		echo "MPPROF run $1 $n"
+		sync
+		hostrun /usr/bin/fio --name=prof --filename="$2" --direct=1 \
+			--ioengine=io_uring --rw=randread --bs=4k --iodepth=1 \
+			--number_ios="$n" --size=1G --thread --norandommap \
+			--randrepeat=0 --output=/tmp/prof.out >/dev/null 2>&1 ||
+			fail "prof_fio_$1" "fio failed on $2: $(tail -3 /tmp/prof.out 2>/dev/null)"
+		sync
+	done
+}
+
+modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 gb=16 ||
+	{ fail prof_modules "cannot load null_blk"; exit 0; }
+for m in nvme_core nvmet nvme-loop; do
+	modprobe "$m" || { fail prof_modules "cannot load $m"; exit 0; }
+done
+{
+	mkdir "$CFS/subsystems/$NQN" &&
+		echo 1 > "$CFS/subsystems/$NQN/attr_allow_any_host" &&
+		mkdir "$CFS/subsystems/$NQN/namespaces/1" &&
+		echo -n /dev/nullb0 > "$CFS/subsystems/$NQN/namespaces/1/device_path" &&
+		echo 1 > "$CFS/subsystems/$NQN/namespaces/1/enable" &&
+		ports up
+} || { fail prof_nvmet "cannot set up the nvmet subsystem $NQN"; exit 0; }
+
+c1=$(connect 1)
+c2=$(connect 2)
+head=
+n=0
+while [ -z "$head" ] && [ $n -lt 100 ]; do
+	for d in /sys/block/nvme*n*; do
+		case "${d##*/}" in *c*) continue ;; esac
+		[ "$(npaths "${d##*/}")" = 2 ] && head=${d##*/}
+	done
+	[ -n "$head" ] || sleep 0.1
+	n=$((n + 1))
+done
+[ -n "$head" ] || { fail prof_head "controllers $c1 $c2, no head with both paths"; exit 0; }
+subsys=$(subsys_dir)
+for policy in numa round-robin queue-depth; do
+	echo "$policy" > "$subsys/iopolicy" ||
+		{ fail "prof_iopolicy_$policy" "cannot set $subsys/iopolicy"; exit 0; }
+	profile "$policy" "/dev/$head"
+done
+ksyms
+
+# The same namespace without multipath: one controller, nvme_core
+# reloaded with multipath=0.
+for c in /sys/class/nvme/nvme*; do
+	echo 1 > "$c/delete_controller"
+done
+sleep 1
+ports down || { fail prof_ports "cannot remove the nvmet ports"; exit 0; }
+rmmod nvme_loop nvme_fabrics nvme_core || { fail prof_rmmod "$(lsmod | grep nvme)"; exit 0; }
+{ modprobe nvme_core multipath=0 && modprobe nvme-loop; } ||
+	{ fail prof_nomp_modules "cannot reload nvme_core multipath=0"; exit 0; }
+ports up || { fail prof_ports "cannot add the nvmet ports again"; exit 0; }
+c1=$(connect 1)
+dev=
+n=0
+while [ -z "$dev" ] && [ $n -lt 100 ]; do
+	for d in /sys/class/nvme/"$c1"/nvme*n*; do
+		case "${d##*/}" in *c* | *'*'*) continue ;; esac
+		[ -e "/dev/${d##*/}" ] && dev=${d##*/}
+	done
+	[ -n "$dev" ] || sleep 0.1
+	n=$((n + 1))
+done
+[ -n "$dev" ] || { fail prof_nomp "no namespace on $c1"; exit 0; }
+profile nomultipath "/dev/$dev"
+ksyms
+ok prof_done
