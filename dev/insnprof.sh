@@ -23,6 +23,8 @@
 # profiled in parallel.
 #
 # Settings (environment): PROF_IOS (default 2000,6000: the two runs' I/Os),
+# PROF_PATHS (default 4,8: after the two-path runs, the path counts to run
+# each policy again at, with mixed ANA states; empty for none),
 # PATCHED_BUILD, BASELINE_BUILD, PROF_TIMEOUT (seconds per boot, default
 # 900), QEMU_PLUGIN_API (default 4: QEMU 10.0's plugin API version).
 # Output: out/insnprof/<UTC stamp>/ with report.txt, and per kernel
@@ -33,6 +35,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PROF_IOS=${PROF_IOS:-2000,6000}
+PROF_PATHS=${PROF_PATHS-4,8}
 PATCHED_BUILD=${PATCHED_BUILD:-$BUILD}
 BASELINE_BUILD=${BASELINE_BUILD:-$CACHE/build-baseline}
 PROF_TIMEOUT=${PROF_TIMEOUT:-900}
@@ -41,7 +44,11 @@ QEMU=${QEMU:-qemu-system-x86_64}
 MKINITRAMFS=$ROOT/tools/testing/multipath/mkinitramfs.sh
 RUN_QEMU=$ROOT/tools/testing/multipath/run-qemu.sh
 # Targets of the guest script, two runs each, each run between two syncs.
-TARGETS=4
+case $PROF_PATHS in
+*[!0-9,]* | ,* | *, | *,,*) die "PROF_PATHS must be path counts separated by commas (e.g. 4,8), got '$PROF_PATHS'" ;;
+esac
+# Two paths, then the extra counts: three policies each, and nomultipath.
+TARGETS=$((4 + 3 * $(echo "$PROF_PATHS" | tr ',' ' ' | wc -w)))
 # Snapshots after the bracketed ones: the sync of the guest's init after
 # "MPTEST done", the one of busybox's poweroff, and QEMU's exit.
 TAIL_SNAPSHOTS=3
@@ -140,7 +147,7 @@ profile() {
 		-accel tcg -cpu max -machine q35 -m 1G -nographic -no-reboot -smp 1 \
 		-plugin "$PLUGIN,mark=$mark,out=$d/prof" \
 		-kernel "$d/bzImage" -initrd "$d/initrd.gz" \
-		-append "$CMDLINE mtest=insnprof mpprof=$PROF_IOS" \
+		-append "$CMDLINE mtest=insnprof mpprof=$PROF_IOS mpprofpaths=$PROF_PATHS" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		</dev/null >"$d/log" 2>&1 || rc=$?
 	case $rc in

@@ -19,14 +19,20 @@
 #                                          is reloaded in between)
 #   MPTEST ok prof_done                    at the end
 #   MPTEST fail NAME: REASON               on failure
+# Then, for each extra path count P of mpprofpaths=P1,P2... (default none),
+# the head gets P paths in mixed ANA states (port 1 inaccessible, ports 2
+# to P/2 non-optimized, the others optimized) and each policy runs again as
+# target POLICY@P.
 # Kernel command line: mpprof=N1,N2 (I/Os of the two runs of each target);
 # mpprof=syms only prints the ksym line of __x64_sys_sync (the host needs
 # the marker address and the kernel has no System.map).
 . /tests/lib.sh
 
 n1=2000 n2=6000
+extra=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
+	mpprofpaths=*) extra=$(echo "${arg#mpprofpaths=}" | tr ',' ' ') ;;
 	mpprof=syms)
 		grep -E '^[0-9a-f]+ [tT] __x64_sys_sync$' /proc/kallsyms |
 			sed 's/^/MPPROF ksym /'
@@ -45,9 +51,13 @@ TR=loop
 NQN=mpath-prof
 CFS=/sys/kernel/config/nvmet
 
+# ports up|down P1 P2...: add (with their link to the subsystem) or remove
+# nvmet loop ports.
 ports() {
-	for p in 1 2; do
-		if [ "$1" = up ]; then
+	_dir=$1
+	shift
+	for p in "$@"; do
+		if [ "$_dir" = up ]; then
 			mkdir "$CFS/ports/$p" &&
 				echo loop > "$CFS/ports/$p/addr_trtype" &&
 				echo "$p" > "$CFS/ports/$p/addr_traddr" &&
@@ -89,7 +99,7 @@ done
 		mkdir "$CFS/subsystems/$NQN/namespaces/1" &&
 		echo -n /dev/nullb0 > "$CFS/subsystems/$NQN/namespaces/1/device_path" &&
 		echo 1 > "$CFS/subsystems/$NQN/namespaces/1/enable" &&
-		ports up
+		ports up 1 2
 } || { fail prof_nvmet "cannot set up the nvmet subsystem $NQN"; exit 0; }
 
 c1=$(connect 1)
@@ -106,24 +116,65 @@ while [ -z "$head" ] && [ $n -lt 100 ]; do
 done
 [ -n "$head" ] || { fail prof_head "controllers $c1 $c2, no head with both paths"; exit 0; }
 subsys=$(subsys_dir)
-for policy in numa round-robin queue-depth; do
-	echo "$policy" > "$subsys/iopolicy" ||
-		{ fail "prof_iopolicy_$policy" "cannot set $subsys/iopolicy"; exit 0; }
-	profile "$policy" "/dev/$head"
+# run_policies SUFFIX: each policy through the head, as target POLICY$SUFFIX.
+run_policies() {
+	for policy in numa round-robin queue-depth; do
+		echo "$policy" > "$subsys/iopolicy" ||
+			{ fail "prof_iopolicy_$policy" "cannot set $subsys/iopolicy"; return 1; }
+		profile "$policy$1" "/dev/$head"
+	done
+}
+run_policies "" || exit 0
+have=2
+for np in $extra; do
+	if [ "$np" -le "$have" ]; then
+		fail prof_paths "path counts must grow: $np after $have"
+		exit 0
+	fi
+	p=$((have + 1))
+	while [ $p -le "$np" ]; do
+		ports up "$p" && connect "$p" >/dev/null ||
+			{ fail prof_paths "cannot add port $p"; exit 0; }
+		p=$((p + 1))
+	done
+	have=$np
+	n=0
+	while [ "$(npaths "$head")" != "$np" ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ "$(npaths "$head")" = "$np" ] ||
+		{ fail prof_paths "$head has $(npaths "$head") paths, want $np"; exit 0; }
+	p=1
+	while [ $p -le "$np" ]; do
+		if [ $p = 1 ]; then
+			st=inaccessible
+		elif [ $p -le $((np / 2)) ]; then
+			st=non-optimized
+		else
+			st=optimized
+		fi
+		echo "$st" > "$CFS/ports/$p/ana_groups/1/ana_state" ||
+			{ fail prof_ana "cannot set port $p $st"; exit 0; }
+		p=$((p + 1))
+	done
+	# The ANA change notices reach the host asynchronously.
+	sleep 2
+	run_policies "@$np" || exit 0
 done
+# The symbols of the head runs: nvme_core moves when it is reloaded below.
 ksyms
-
 # The same namespace without multipath: one controller, nvme_core
 # reloaded with multipath=0.
 for c in /sys/class/nvme/nvme*; do
 	echo 1 > "$c/delete_controller"
 done
 sleep 1
-ports down || { fail prof_ports "cannot remove the nvmet ports"; exit 0; }
+ports down $(seq 1 "$have") || { fail prof_ports "cannot remove the nvmet ports"; exit 0; }
 rmmod nvme_loop nvme_fabrics nvme_core || { fail prof_rmmod "$(lsmod | grep nvme)"; exit 0; }
 { modprobe nvme_core multipath=0 && modprobe nvme-loop; } ||
 	{ fail prof_nomp_modules "cannot reload nvme_core multipath=0"; exit 0; }
-ports up || { fail prof_ports "cannot add the nvmet ports again"; exit 0; }
+ports up 1 || { fail prof_ports "cannot add an nvmet port again"; exit 0; }
 c1=$(connect 1)
 dev=
 n=0

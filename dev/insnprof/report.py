@@ -27,8 +27,7 @@ import subprocess
 import sys
 
 KERNELS = (('baseline', 'stock'), ('patched', 'patched'))
-TARGETS = ('numa', 'round-robin', 'queue-depth', 'nomultipath')
-POLICIES = TARGETS[:3]
+NOMP = 'nomultipath'
 
 # The functions of the I/O path that multipath adds to or changes: the
 # head's submission and path selection (C and Rust), the bio layer it
@@ -36,8 +35,13 @@ POLICIES = TARGETS[:3]
 MPATH_FUNCS = re.compile(
     r'^(nvme_ns_head_submit_bio|nvme_find_path|__srcu_read_(un)?lock'
     r'|mpath_.*|rust_helper_.*|nvme_mpath_.*|bio_split_to_limits'
-    r'|submit_bio_noacct.*|__submit_bio|blk_try_enter_queue'
+    r'|submit_bio_noacct.*|submit_bio_remapped|__submit_bio|blk_try_enter_queue'
     r'|bdev_(start|end)_io_acct)$')
+# The multipath layer's own code: the head's submission and path selection,
+# with the calls it makes into helpers and SRCU, but not the block layer.
+OWN_FUNCS = re.compile(
+    r'^(nvme_ns_head_submit_bio|nvme_find_path|__srcu_read_(un)?lock'
+    r'|mpath_.*|rust_helper_.*)$')
 # Code of the Rust multipath crate (v0 mangling, crate root "9multipath").
 RUST_MPATH = re.compile(r'^_R.*C(s[0-9a-zA-Z]*_)?9multipath')
 
@@ -261,9 +265,15 @@ def report(outdir):
     prof = {}
     for kdir, label in KERNELS:
         prof[label] = profile(os.path.join(outdir, kdir))
-        missing = [t for t in TARGETS if t not in prof[label]]
-        if missing:
-            die('%s run has no %s target' % (kdir, ', '.join(missing)))
+    targets = list(prof[KERNELS[0][1]])
+    for kdir, label in KERNELS:
+        if list(prof[label]) != targets:
+            die('the runs differ: %s has %s, %s has %s' % (
+                KERNELS[0][0], ', '.join(targets), kdir,
+                ', '.join(prof[label])))
+    if NOMP not in targets:
+        die('no %s target' % NOMP)
+    policies = [t for t in targets if t != NOMP]
     labels = [label for _, label in KERNELS]
     names = set()
     for label in labels:
@@ -277,13 +287,15 @@ def report(outdir):
     def counted(name):
         return interesting(name) and not SCHED_IDLE.search(name)
 
-    n1, n2, _ = prof[labels[0]][TARGETS[0]]
+    n1, n2, _ = prof[labels[0]][targets[0]]
     lines = []
     out = lines.append
     out('make insnprof: guest instructions per 4 KiB random read at queue '
         'depth 1 (fio, io_uring)')
-    out('nvmet-loop on null_blk, head with two optimized paths; QEMU TCG, '
-        'one vCPU, instruction-counting plugin')
+    out('nvmet-loop on null_blk, head with two optimized paths (POLICY@P: P '
+        'paths, port 1 inaccessible,')
+    out('ports 2 to P/2 non-optimized, the others optimized); QEMU TCG, one '
+        'vCPU, instruction-counting plugin')
     out('stock = unpatched 7.3.4 (C NVMe multipath); patched = the series '
         '(Rust libmultipath)')
     out('per I/O = (run of %d I/Os - run of %d I/Os) / %d, per function '
@@ -296,7 +308,7 @@ def report(outdir):
     out('')
     out('(a) multipath-path functions per I/O (submission, path selection, '
         'bio layer, head accounting)')
-    for target in TARGETS:
+    for target in targets:
         per = {label: prof[label][target][2] for label in labels}
         rows = set()
         for label in labels:
@@ -321,16 +333,31 @@ def report(outdir):
     out('(b) head overhead per I/O: sum over the functions of (a) of '
         '(through the head - nomultipath)')
     out('')
-    out('  %-14s %9s %9s %14s' % ('policy', *labels, 'patched/stock'))
-    for policy in POLICIES:
+    out('  %-16s %9s %9s %14s' % ('target', *labels, 'patched/stock'))
+    for policy in policies:
         over = {}
         for label in labels:
             head = prof[label][policy][2]
-            nomp = prof[label]['nomultipath'][2]
+            nomp = prof[label][NOMP][2]
             over[label] = sum(head.get(k, 0) - nomp.get(k, 0)
                               for k in set(head) | set(nomp) if counted(k))
         ratio = over['patched'] / over['stock'] if over['stock'] else 0
-        out('  %-14s %s %14.2f' % (policy, ' '.join(fmt(over[l])
+        out('  %-16s %s %14.2f' % (policy, ' '.join(fmt(over[l])
+                                                  for l in labels), ratio))
+    out('')
+    out("(c) the multipath layer's own code per I/O: head submission and path "
+        'selection with the helper')
+    out('    and SRCU calls they make (stock: nvme_ns_head_submit_bio, '
+        'nvme_find_path, __srcu_read_*;')
+    out('    patched: mpath_*, the multipath crate, rust_helper_*)')
+    out('')
+    out('  %-16s %9s %9s %14s' % ('target', *labels, 'patched/stock'))
+    for policy in policies:
+        own = {label: sum(v for k, v in prof[label][policy][2].items()
+                          if OWN_FUNCS.match(k) or RUST_MPATH.match(k))
+               for label in labels}
+        ratio = own['patched'] / own['stock'] if own['stock'] else 0
+        out('  %-16s %s %14.2f' % (policy, ' '.join(fmt(own[l])
                                                   for l in labels), ratio))
     text = '\n'.join(lines) + '\n'
     with open(os.path.join(outdir, 'report.txt'), 'w') as f:

@@ -163,7 +163,9 @@ fn find_round_robin<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let with_info = |p: &'g Path| (p, info(p, Policy::RoundRobin, 0));
     let cursor = guard.head().rr_cursor();
     let choice = match guard.rr_path_and_rest(cursor) {
-        Some((old, rest)) => select::round_robin(Some(with_info(old)), rest.map(with_info)),
+        Some((old, rest)) => {
+            select::round_robin_from(old, || with_info(old).1, rest.map(with_info))
+        }
         None => select::round_robin(None, guard.paths().map(with_info)),
     }?;
     if choice.cache {

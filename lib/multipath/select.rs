@@ -50,9 +50,7 @@ impl Access {
     /// `MPATH_STATE_*` is [`Access::Other`], so such a path is never used.
     #[inline(always)]
     pub(crate) fn from_raw(state: i32) -> Self {
-        // CAST: A negative value becomes one above 2, no state either; the
-        // clamp makes this a compare and a move, not a chain of branches.
-        match (state as u32).min(2) {
+        match state {
             0 => Access::Optimized,
             1 => Access::NonOptimized,
             _ => Access::Other,
@@ -221,10 +219,21 @@ where
     Id: Copy,
     I: IntoIterator<Item = (Id, PathInfo)>,
 {
-    let Some((old, old_path)) = old else {
-        return nearest(rest);
-    };
+    match old {
+        Some((old, old_path)) => round_robin_from(old, || old_path, rest),
+        None => nearest(rest),
+    }
+}
 
+/// [`round_robin`] with an `old` path, whose state `old_path` gives: it is
+/// only read when no optimized path follows `old`.
+#[inline]
+pub(crate) fn round_robin_from<Id, F, I>(old: Id, old_path: F, rest: I) -> Option<Choice<Id>>
+where
+    Id: Copy,
+    F: FnOnce() -> PathInfo,
+    I: IntoIterator<Item = (Id, PathInfo)>,
+{
     let mut fallback = None;
     let mut alone = true;
     for (id, path) in rest {
@@ -239,6 +248,7 @@ where
         }
     }
 
+    let old_path = old_path();
     if alone {
         return (!old_path.disabled).then_some(Choice {
             id: old,
@@ -266,14 +276,28 @@ where
     Id: Copy,
     I: IntoIterator<Item = (Id, PathInfo)>,
 {
-    let mut best = BestPerClass::new();
+    // The best path of each class and its depth, in registers: no depth
+    // reaches `u32::MAX` (the driver's counts are `int`s).
+    let (mut optimized, mut optimized_depth) = (None, u32::MAX);
+    let (mut non_optimized, mut non_optimized_depth) = (None, u32::MAX);
     for (id, path) in paths {
-        best.offer(id, &path, path.depth);
-        if let Some((id, 0)) = best.optimized {
-            return Some(Choice { id, cache: false });
+        if path.disabled {
+            continue;
+        }
+        if path.access == Access::Optimized {
+            if path.depth == 0 {
+                return Some(Choice { id, cache: false });
+            }
+            if path.depth < optimized_depth {
+                (optimized, optimized_depth) = (Some(id), path.depth);
+            }
+        } else if path.access == Access::NonOptimized && path.depth < non_optimized_depth {
+            (non_optimized, non_optimized_depth) = (Some(id), path.depth);
         }
     }
-    best.result(false)
+    optimized
+        .or(non_optimized)
+        .map(|id| Choice { id, cache: false })
 }
 
 /// Test cases shared by the host tests (`cargo test`) and the KUnit suite.
