@@ -25,6 +25,8 @@
 # Settings (environment): PROF_IOS (default 2000,6000: the two runs' I/Os),
 # PROF_PATHS (default 4,8: after the two-path runs, the path counts to run
 # each policy again at, with mixed ANA states; empty for none),
+# PROF_QEMU_NVME (default 1: also through QEMU-emulated NVMe, two PCIe
+# controllers sharing a namespace on a null-co drive; 0: nvmet-loop only),
 # PATCHED_BUILD, BASELINE_BUILD, PROF_TIMEOUT (seconds per boot, default
 # 900), QEMU_PLUGIN_API (default 4: QEMU 10.0's plugin API version).
 # Output: out/insnprof/<UTC stamp>/ with report.txt, and per kernel
@@ -36,6 +38,7 @@ set -euo pipefail
 
 PROF_IOS=${PROF_IOS:-2000,6000}
 PROF_PATHS=${PROF_PATHS-4,8}
+PROF_QEMU_NVME=${PROF_QEMU_NVME:-1}
 PATCHED_BUILD=${PATCHED_BUILD:-$BUILD}
 BASELINE_BUILD=${BASELINE_BUILD:-$CACHE/build-baseline}
 PROF_TIMEOUT=${PROF_TIMEOUT:-900}
@@ -49,6 +52,21 @@ case $PROF_PATHS in
 esac
 # Two paths, then the extra counts: three policies each, and nomultipath.
 TARGETS=$((4 + 3 * $(echo "$PROF_PATHS" | tr ',' ' ' | wc -w)))
+case $PROF_QEMU_NVME in
+1)
+	# Three policies and qemu-nomultipath.
+	TARGETS=$((TARGETS + 4))
+	QEMU_NVME=(-blockdev driver=null-co,node-name=nvm1,size=17179869184,read-zeroes=on
+		-device nvme-subsys,id=subsys0,nqn=mpath-qemu
+		-device pcie-root-port,id=rp1,chassis=1,slot=1
+		-device pcie-root-port,id=rp2,chassis=2,slot=2
+		-device nvme,id=ctrl0,serial=MPATHPROF1,subsys=subsys0,bus=rp1
+		-device nvme,id=ctrl1,serial=MPATHPROF1,subsys=subsys0,bus=rp2
+		-device nvme-ns,drive=nvm1,nsid=1,shared=on,bus=ctrl0)
+	;;
+0) QEMU_NVME=() ;;
+*) die "PROF_QEMU_NVME must be 0 or 1, got '$PROF_QEMU_NVME'" ;;
+esac
 # Snapshots after the bracketed ones: the sync of the guest's init after
 # "MPTEST done", the one of busybox's poweroff, and QEMU's exit.
 TAIL_SNAPSHOTS=3
@@ -145,9 +163,9 @@ profile() {
 	log "$k: profiling (mark __x64_sys_sync = $mark, $PROF_IOS I/Os)"
 	timeout --kill-after=10 "$PROF_TIMEOUT" "$QEMU" \
 		-accel tcg -cpu max -machine q35 -m 1G -nographic -no-reboot -smp 1 \
-		-plugin "$PLUGIN,mark=$mark,out=$d/prof" \
+		-plugin "$PLUGIN,mark=$mark,out=$d/prof" "${QEMU_NVME[@]}" \
 		-kernel "$d/bzImage" -initrd "$d/initrd.gz" \
-		-append "$CMDLINE mtest=insnprof mpprof=$PROF_IOS mpprofpaths=$PROF_PATHS" \
+		-append "$CMDLINE mtest=insnprof mpprof=$PROF_IOS mpprofpaths=$PROF_PATHS mpprofqemu=$PROF_QEMU_NVME" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		</dev/null >"$d/log" 2>&1 || rc=$?
 	case $rc in

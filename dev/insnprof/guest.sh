@@ -23,6 +23,9 @@
 # the head gets P paths in mixed ANA states (port 1 inaccessible, ports 2
 # to P/2 non-optimized, the others optimized) and each policy runs again as
 # target POLICY@P.
+# Then, with mpprofqemu=1, the same through the head of QEMU-emulated NVMe
+# (two PCIe controllers, one shared namespace on a null-co drive) as
+# target qemu-POLICY, and without multipath as qemu-nomultipath.
 # Kernel command line: mpprof=N1,N2 (I/Os of the two runs of each target);
 # mpprof=syms only prints the ksym line of __x64_sys_sync (the host needs
 # the marker address and the kernel has no System.map).
@@ -30,8 +33,10 @@
 
 n1=2000 n2=6000
 extra=
+qemu=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
+	mpprofqemu=1) qemu=1 ;;
 	mpprofpaths=*) extra=$(echo "${arg#mpprofpaths=}" | tr ',' ' ') ;;
 	mpprof=syms)
 		grep -E '^[0-9a-f]+ [tT] __x64_sys_sync$' /proc/kallsyms |
@@ -162,6 +167,29 @@ for np in $extra; do
 	sleep 2
 	run_policies "@$np" || exit 0
 done
+# QEMU NVMe: the PCIe driver is loaded only now, so the nvmet runs above
+# saw no other NVMe device.
+qhead=
+if [ $qemu = 1 ]; then
+	modprobe nvme || { fail prof_qemu "cannot load nvme"; exit 0; }
+	n=0
+	while [ -z "$qhead" ] && [ $n -lt 300 ]; do
+		for d in /sys/block/nvme*n*; do
+			case "${d##*/}" in *c*) continue ;; esac
+			[ "${d##*/}" = "$head" ] && continue
+			[ "$(npaths "${d##*/}")" = 2 ] && qhead=${d##*/}
+		done
+		[ -n "$qhead" ] || sleep 0.1
+		n=$((n + 1))
+	done
+	[ -n "$qhead" ] || { fail prof_qemu_head "no QEMU NVMe head with two paths"; exit 0; }
+	qsubsys=$(readlink -f "/sys/block/$qhead/device")
+	for policy in numa round-robin queue-depth; do
+		echo "$policy" > "$qsubsys/iopolicy" ||
+			{ fail "prof_qemu_iopolicy_$policy" "cannot set $qsubsys/iopolicy"; exit 0; }
+		profile "qemu-$policy" "/dev/$qhead"
+	done
+fi
 # The symbols of the head runs: nvme_core moves when it is reloaded below.
 ksyms
 # The same namespace without multipath: one controller, nvme_core
@@ -171,6 +199,9 @@ for c in /sys/class/nvme/nvme*; do
 done
 sleep 1
 ports down $(seq 1 "$have") || { fail prof_ports "cannot remove the nvmet ports"; exit 0; }
+if [ $qemu = 1 ]; then
+	rmmod nvme || { fail prof_rmmod "$(lsmod | grep nvme)"; exit 0; }
+fi
 rmmod nvme_loop nvme_fabrics nvme_core || { fail prof_rmmod "$(lsmod | grep nvme)"; exit 0; }
 { modprobe nvme_core multipath=0 && modprobe nvme-loop; } ||
 	{ fail prof_nomp_modules "cannot reload nvme_core multipath=0"; exit 0; }
@@ -188,5 +219,23 @@ while [ -z "$dev" ] && [ $n -lt 100 ]; do
 done
 [ -n "$dev" ] || { fail prof_nomp "no namespace on $c1"; exit 0; }
 profile nomultipath "/dev/$dev"
+if [ $qemu = 1 ]; then
+	modprobe nvme || { fail prof_qemu "cannot load nvme again"; exit 0; }
+	qdev=
+	n=0
+	while [ -z "$qdev" ] && [ $n -lt 300 ]; do
+		for d in /sys/class/nvme/nvme*; do
+			[ "$(cat "$d/transport" 2>/dev/null)" = pcie ] || continue
+			for ns in "$d"/nvme*n*; do
+				case "${ns##*/}" in *c* | *'*'*) continue ;; esac
+				[ -e "/dev/${ns##*/}" ] && qdev=${ns##*/} && break 2
+			done
+		done
+		[ -n "$qdev" ] || sleep 0.1
+		n=$((n + 1))
+	done
+	[ -n "$qdev" ] || { fail prof_qemu_nomp "no QEMU NVMe namespace with multipath=0"; exit 0; }
+	profile qemu-nomultipath "/dev/$qdev"
+fi
 ksyms
 ok prof_done

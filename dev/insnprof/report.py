@@ -28,6 +28,13 @@ import sys
 
 KERNELS = (('baseline', 'stock'), ('patched', 'patched'))
 NOMP = 'nomultipath'
+QEMU = 'qemu-'
+
+
+def nomp_for(target):
+    """The target without multipath that TARGET's head overhead is against."""
+    return QEMU + NOMP if target.startswith(QEMU) else NOMP
+
 
 # The functions of the I/O path that multipath adds to or changes: the
 # head's submission and path selection (C and Rust), the bio layer it
@@ -273,7 +280,10 @@ def report(outdir):
                 ', '.join(prof[label])))
     if NOMP not in targets:
         die('no %s target' % NOMP)
-    policies = [t for t in targets if t != NOMP]
+    policies = [t for t in targets if t not in (NOMP, QEMU + NOMP)]
+    for t in policies:
+        if nomp_for(t) not in targets:
+            die('no %s target for %s' % (nomp_for(t), t))
     labels = [label for _, label in KERNELS]
     names = set()
     for label in labels:
@@ -294,8 +304,10 @@ def report(outdir):
         'depth 1 (fio, io_uring)')
     out('nvmet-loop on null_blk, head with two optimized paths (POLICY@P: P '
         'paths, port 1 inaccessible,')
-    out('ports 2 to P/2 non-optimized, the others optimized); QEMU TCG, one '
-        'vCPU, instruction-counting plugin')
+    out('ports 2 to P/2 non-optimized, the others optimized); qemu-*: QEMU '
+        'NVMe, two PCIe controllers,')
+    out('one shared namespace on a null-co drive; QEMU TCG, one vCPU, '
+        'instruction-counting plugin')
     out('stock = unpatched 7.3.4 (C NVMe multipath); patched = the series '
         '(Rust libmultipath)')
     out('per I/O = (run of %d I/Os - run of %d I/Os) / %d, per function '
@@ -338,7 +350,7 @@ def report(outdir):
         over = {}
         for label in labels:
             head = prof[label][policy][2]
-            nomp = prof[label][NOMP][2]
+            nomp = prof[label][nomp_for(policy)][2]
             over[label] = sum(head.get(k, 0) - nomp.get(k, 0)
                               for k in set(head) | set(nomp) if counted(k))
         ratio = over['patched'] / over['stock'] if over['stock'] else 0
