@@ -138,24 +138,10 @@ impl SrcuGuard<'_> {
         unsafe { read_once(&raw const (*list).next) == list }
     }
 
-    /// The path cached for the node of the current CPU, `node` (from
-    /// [`crate::head::numa_node_id()`]), if any.
+    /// The path in the per-node cache `slot` of this head, if any.
     #[inline(always)]
-    pub(crate) fn local_cached_path(&self, node: i32) -> Option<&Path> {
-        // SAFETY: `numa_node_id()` is a valid node id, below `nr_node_ids`,
-        // which is the number of slots (`Head::alloc()`).
-        let slot = unsafe { self.head.node_slot(node) };
-        // SAFETY: As in `cached_path()`.
-        let ptr = unsafe { read_once(slot) };
-        // SAFETY: As in `cached_path()`.
-        unsafe { Path::from_raw(ptr) }
-    }
-
-    /// The path cached for `node`, if any.
-    #[inline]
-    pub(crate) fn cached_path(&self, node: usize) -> Option<&Path> {
-        let slot = self.head.slot_ptr(node)?;
-        // SAFETY: The slot is valid while the head is.  ORDERING: as
+    fn slot_path(&self, slot: *mut *mut mpath_device) -> Option<&Path> {
+        // SAFETY: The slots are valid while the head is.  ORDERING: as
         // `srcu_dereference()` pairs with `rcu_assign_pointer()`, the
         // address dependency orders the reads of the path after this
         // read, and the release in `cache_path()` its initialisation
@@ -165,6 +151,20 @@ impl SrcuGuard<'_> {
         // starts (`mpath_clear_current_path()`), so a path read under the
         // guard stays valid while the guard lives.
         unsafe { Path::from_raw(ptr) }
+    }
+
+    /// The path cached for the node of the current CPU, `node` (from
+    /// [`crate::head::numa_node_id()`]), if any.
+    #[inline(always)]
+    pub(crate) fn local_cached_path(&self, node: i32) -> Option<&Path> {
+        // SAFETY: `numa_node_id()` is a valid node id, below `nr_node_ids`,
+        // which is the number of slots (`Head::alloc()`).
+        self.slot_path(unsafe { self.head.node_slot(node) })
+    }
+
+    /// The path cached for `node`, if any.
+    pub(crate) fn cached_path(&self, node: usize) -> Option<&Path> {
+        self.slot_path(self.head.slot_ptr(node)?)
     }
 
     /// The path a round-robin `cursor` of this head holds, and the other
@@ -179,7 +179,7 @@ impl SrcuGuard<'_> {
         cursor: *mut *mut mpath_device,
     ) -> Option<(&Path, PathsAround<'_>)> {
         // SAFETY: `cursor` is a cursor of this head (`Head::rr_cursor()`),
-        // valid while the head is.  ORDERING: as in `cached_path()`.
+        // valid while the head is.  ORDERING: as in `slot_path()`.
         let ptr = unsafe { read_once(cursor) };
         // SAFETY: A path leaves every cursor before its grace period
         // starts, as it leaves the slots.

@@ -4,6 +4,7 @@
 //! the glue between a head's path list and the selectors of [`crate::select`].
 
 use crate::{
+    abi::mpath_device,
     guard::SrcuGuard,
     head::{
         node_distance,
@@ -157,11 +158,29 @@ fn numa_rescan<'g>(
 ///
 /// Each CPU keeps its own cursor, so rotating writes no cache line that
 /// other CPUs share; every CPU rotates over all usable optimized paths,
-/// and so does the head as a whole.
-#[inline(never)]
+/// and so does the head as a whole.  Inlined with the common case, the
+/// next path taking I/O optimized; anything else is a call.
+#[inline(always)]
 fn find_round_robin<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
-    let with_info = |p: &'g Path| (p, info(p, Policy::RoundRobin, 0));
     let cursor = guard.head().rr_cursor();
+    if let Some((_, mut rest)) = guard.rr_path_and_rest(cursor) {
+        if let Some(next) = rest.next() {
+            if select::round_robin_takes(&info(next, Policy::RoundRobin, 0)) {
+                guard.head().rr_keep(cursor, next);
+                return Some(next);
+            }
+        }
+    }
+    round_robin_walk(guard, cursor)
+}
+
+/// [`find_round_robin()`] past the next path: the whole rotation.
+#[inline(never)]
+fn round_robin_walk<'g>(
+    guard: &'g SrcuGuard<'_>,
+    cursor: *mut *mut mpath_device,
+) -> Option<&'g Path> {
+    let with_info = |p: &'g Path| (p, info(p, Policy::RoundRobin, 0));
     let choice = match guard.rr_path_and_rest(cursor) {
         Some((old, rest)) => {
             select::round_robin_from(old, || with_info(old).1, rest.map(with_info))

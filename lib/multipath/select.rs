@@ -238,13 +238,11 @@ where
     let mut alone = true;
     for (id, path) in rest {
         alone = false;
-        if path.disabled {
-            continue;
+        if round_robin_takes(&path) {
+            return Some(Choice { id, cache: true });
         }
-        match path.access {
-            Access::Optimized => return Some(Choice { id, cache: true }),
-            Access::NonOptimized => fallback = Some(id),
-            Access::Other => {}
+        if !path.disabled && path.access == Access::NonOptimized {
+            fallback = Some(id);
         }
     }
 
@@ -265,6 +263,14 @@ where
         });
     }
     fallback.map(|id| Choice { id, cache: true })
+}
+
+/// Whether [`round_robin_from`] takes `path` as soon as its walk reaches it:
+/// a usable optimized path.  So the path right after `old`, if it is one,
+/// is the choice, and it is cached.
+#[inline(always)]
+pub(crate) fn round_robin_takes(path: &PathInfo) -> bool {
+    !path.disabled && path.access == Access::Optimized
 }
 
 /// The queue-depth policy: the optimized path with the fewest outstanding
