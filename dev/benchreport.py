@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Summarise a make bench run (dev/bench.sh).
 
-Reads OUT/{mode}-{kernel}-{rep}.log (guest console logs with MPBENCH
-lines) and OUT/headsize.txt, writes OUT/results.json, OUT/results.csv,
-OUT/chart.png and OUT/table.md, and prints the table.  Python standard
-library only (the PNG is drawn by hand).
+Reads OUT/[{config}-]{mode}-{kernel}-{rep}.log (guest console logs with
+MPBENCH lines; no prefix for config "test", "distro-" for the distro-like
+config) and OUT/headsize.txt, writes OUT/results.json, OUT/results.csv,
+OUT/chart.png and OUT/table.md, and prints the table.  Every number is
+given per config.  A directory without console logs (the copies in
+dev/bench-results/) is read from its results.json instead (config "test"
+where the runs name none).  Python standard library only (the PNG is drawn
+by hand).
 """
 
 import argparse
@@ -22,7 +26,12 @@ from pathlib import Path
 TARGETS = ["numa", "round-robin", "queue-depth", "nomultipath"]
 SHORT = {"numa": "numa", "round-robin": "rr", "queue-depth": "qd", "nomultipath": "no-mp"}
 KERNELS = ["baseline", "patched"]
-LOG_RE = re.compile(r"^(icount|wall)-(baseline|patched)-(\d+)\.log$")
+MODES = ["icount", "wall"]
+CONFIGS = ["test", "distro"]
+CONFIG_TEXT = {"test": "the tinyconfig-based test config",
+               "distro": "the test config + dev/bench-distro.config (mitigations, kCFI, "
+                         "tracepoints, cgroups)"}
+LOG_RE = re.compile(r"^(?:(distro)-)?(icount|wall)-(baseline|patched)-(\d+)\.log$")
 
 
 def parse_logs(out):
@@ -34,7 +43,8 @@ def parse_logs(out):
         m = LOG_RE.match(log.name)
         if not m:
             continue
-        mode, kernel, rep = m.group(1), m.group(2), int(m.group(3))
+        config = m.group(1) or "test"
+        mode, kernel, rep = m.group(2), m.group(3), int(m.group(4))
         text = log.read_bytes().decode("utf-8", "replace").replace("\r", "")
         if "MPTEST done" not in text:
             failures.append(f"{log.name}: the guest did not finish")
@@ -42,7 +52,8 @@ def parse_logs(out):
             if line.startswith("MPTEST fail"):
                 failures.append(f"{log.name}: {line}")
             if line.startswith("MPBENCH kunit "):
-                kunit.setdefault((mode, kernel), []).append(line[len("MPBENCH kunit "):])
+                kunit.setdefault((config, mode, kernel), []).append(
+                    line[len("MPBENCH kunit "):])
                 continue
             if not line.startswith("MPBENCH fio "):
                 continue
@@ -60,13 +71,40 @@ def parse_logs(out):
             pct = side.get("clat_ns", {}).get("percentile", {})
             p99 = pct.get("99.000000")
             runs.append({
-                "mode": mode, "kernel": kernel, "rep": rep, "target": target,
+                "config": config, "mode": mode, "kernel": kernel, "rep": rep, "target": target,
                 "rw": rw, "iodepth": int(qd), "jobs": int(jobs),
                 "iops": float(side["iops"]),
                 "p99_us": (p99 / 1000.0) if p99 is not None else None,
                 "errors": int(job.get("error", 0)),
             })
     return runs, kunit, failures
+
+
+def load_json(out):
+    """(runs, selection, heads, failures) of an earlier report's results.json,
+    for a directory without console logs; runs without a config are "test"."""
+    path = out / "results.json"
+    if not path.exists():
+        return [], {}, {}, []
+    data = json.loads(path.read_text())
+    runs = []
+    for r in data.get("runs", []):
+        r = dict(r)
+        r.setdefault("config", "test")
+        runs.append(r)
+    sel = {}
+    for e in data.get("selection_ns", []):
+        sel[(e.get("config", "test"), e["mode"], e["policy"], e["paths"])] = e["ns"]
+    head = data.get("head") or {}
+    if head and "sizeof" in head:  # one head, of the test config
+        head = {"test": head}
+    return runs, sel, head, list(data.get("failures", []))
+
+
+def ordered(values, order):
+    """The distinct values, known ones in the given order, then the others."""
+    values = set(values)
+    return [v for v in order if v in values] + sorted(values - set(order))
 
 
 def stats(values):
@@ -90,37 +128,58 @@ def workloads(runs):
     return seen
 
 
+def head_overhead(sel_target, sel_nomp):
+    """Per repetition (same boot), the time per I/O through the head minus
+    that without multipath: 10^9/IOPS(head) - 10^9/IOPS(no-mp), in ns (in
+    icount mode about guest instructions per I/O)."""
+    nomp = {r["rep"]: r["iops"] for r in sel_nomp if r["iops"]}
+    return [1e9 / r["iops"] - 1e9 / nomp[r["rep"]]
+            for r in sel_target if r["iops"] and r["rep"] in nomp]
+
+
 def summarise(runs):
-    """Per mode/workload/target/kernel statistics plus ratios."""
+    """Per config/mode/workload/target/kernel statistics plus ratios."""
     rows = []
-    for mode in ("icount", "wall"):
-        mruns = [r for r in runs if r["mode"] == mode]
-        for rw, qd, jobs in workloads(mruns):
-            per = {}
-            for target in TARGETS:
-                for kernel in KERNELS:
-                    sel = [r for r in mruns if r["rw"] == rw and r["iodepth"] == qd
-                           and r["jobs"] == jobs and r["target"] == target
-                           and r["kernel"] == kernel]
-                    per[(target, kernel)] = {
-                        "iops": stats([r["iops"] for r in sel]),
-                        "p99_us": stats([r["p99_us"] for r in sel]),
+    for config in ordered([r["config"] for r in runs], CONFIGS):
+        for mode in MODES:
+            mruns = [r for r in runs if r["mode"] == mode and r["config"] == config]
+            for rw, qd, jobs in workloads(mruns):
+                per = {}
+                sel = {}
+                for target in TARGETS:
+                    for kernel in KERNELS:
+                        sel[(target, kernel)] = [
+                            r for r in mruns if r["rw"] == rw and r["iodepth"] == qd
+                            and r["jobs"] == jobs and r["target"] == target
+                            and r["kernel"] == kernel]
+                        per[(target, kernel)] = {
+                            "iops": stats([r["iops"] for r in sel[(target, kernel)]]),
+                            "p99_us": stats([r["p99_us"] for r in sel[(target, kernel)]]),
+                        }
+                for target in TARGETS:
+                    b = per[(target, "baseline")]["iops"]
+                    p = per[(target, "patched")]["iops"]
+                    row = {
+                        "config": config, "mode": mode, "rw": rw, "iodepth": qd, "jobs": jobs,
+                        "target": target,
+                        "baseline": per[(target, "baseline")], "patched": per[(target, "patched")],
+                        "patched_over_baseline": (p["median"] / b["median"]) if b and p else None,
                     }
-            for target in TARGETS:
-                b = per[(target, "baseline")]["iops"]
-                p = per[(target, "patched")]["iops"]
-                row = {
-                    "mode": mode, "rw": rw, "iodepth": qd, "jobs": jobs, "target": target,
-                    "baseline": per[(target, "baseline")], "patched": per[(target, "patched")],
-                    "patched_over_baseline": (p["median"] / b["median"]) if b and p else None,
-                }
-                for kernel in KERNELS:
-                    h = per[(target, kernel)]["iops"]
-                    n = per[("nomultipath", kernel)]["iops"]
-                    row[f"head_over_nomp_{kernel}"] = (
-                        (h["median"] / n["median"]) if h and n and target != "nomultipath"
-                        else None)
-                rows.append(row)
+                    for kernel in KERNELS:
+                        h = per[(target, kernel)]["iops"]
+                        n = per[("nomultipath", kernel)]["iops"]
+                        head = target != "nomultipath"
+                        row[f"head_over_nomp_{kernel}"] = (
+                            (h["median"] / n["median"]) if h and n and head else None)
+                        row[f"head_overhead_ns_{kernel}"] = (
+                            stats(head_overhead(sel[(target, kernel)],
+                                                sel[("nomultipath", kernel)]))
+                            if head else None)
+                    ob = row["head_overhead_ns_baseline"]
+                    op = row["head_overhead_ns_patched"]
+                    row["head_overhead_patched_over_baseline"] = (
+                        op["median"] / ob["median"] if ob and op and ob["median"] > 0 else None)
+                    rows.append(row)
     return rows
 
 
@@ -140,91 +199,128 @@ def fmt_ratio(x):
     return "-" if x is None else f"{x:.3f}"
 
 
+def fmt_ns(s):
+    if not s:
+        return "-"
+    return f"{s['median']:.0f} ({s['min']:.0f}-{s['max']:.0f})"
+
+
 def geomean(xs):
-    xs = [x for x in xs if x]
+    xs = [x for x in xs if x and x > 0]
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
 
 
 def kunit_table(kunit):
-    """In-kernel selection cost and head size from the patched guests."""
+    """In-kernel selection cost and head size from the patched guests, per
+    config."""
     sel = {}
-    head = None
-    for (mode, kernel), lines in kunit.items():
+    heads = {}
+    for (config, mode, kernel), lines in kunit.items():
         for line in lines:
             m = re.search(r"select policy=(\S+) paths=(\d+) ns=(\d+)", line)
             if m:
-                sel.setdefault((mode, m.group(1), int(m.group(2))), []).append(int(m.group(3)))
+                sel.setdefault((config, mode, m.group(1), int(m.group(2))), []).append(
+                    int(m.group(3)))
             m = re.search(r"head sizeof=(\d+) slots=(\d+) max_numnodes=(\d+) bytes=(\d+) "
                           r"kmalloc=(\d+)", line)
             if m:
-                head = dict(zip(["sizeof", "slots", "max_numnodes", "bytes", "kmalloc"],
-                                map(int, m.groups())))
-    return sel, head
+                heads[config] = dict(zip(["sizeof", "slots", "max_numnodes", "bytes", "kmalloc"],
+                                         map(int, m.groups())))
+    return sel, heads
 
 
-def markdown(rows, sel, head, sizes, meta, failures):
+def markdown(rows, sel, heads, sizes, meta, failures):
     out = []
+    configs = ordered([r["config"] for r in rows], CONFIGS)
     out.append(f"make bench, {meta['date']}: `{meta['command']}`; "
                f"{meta['reps']} repetitions per kernel and mode, alternating; "
                "fio 4 KiB io_uring, nvmet-loop on null_blk; median IOPS (min-max).")
+    out.append("")
+    out.append("Configs (each with an unpatched and a patched kernel built from it): "
+               + "; ".join(f"{c}: {CONFIG_TEXT.get(c, c)}" for c in configs) + ".")
     out.append("")
     out.append("Summary (geometric mean over the 8 workloads of the median IOPS ratios):")
     out.append("")
     out.append("Spread: (max - min) / median of the IOPS over the repetitions, median / "
                "maximum over the 8 workloads.")
     out.append("")
-    out.append("| mode | target | patched/baseline | head/no-mp baseline | head/no-mp patched "
-               "| spread baseline | spread patched |")
-    out.append("|---|---|---|---|---|---|---|")
-    for mode in ("icount", "wall"):
-        for target in TARGETS:
-            rs = [r for r in rows if r["mode"] == mode and r["target"] == target]
+    out.append("Head overhead: time per I/O through the head minus without multipath, "
+               "10^9/IOPS(head) - 10^9/IOPS(no-mp) in ns, each repetition against its own "
+               "no-mp runs (same boot); in icount mode about the guest instructions per I/O "
+               "that multipath adds.  Median over the 8 workloads of the medians; "
+               "patched/baseline: geometric mean over the workloads of the ratios of the "
+               "medians.")
+    out.append("")
+    out.append("| config | mode | target | patched/baseline | head/no-mp baseline "
+               "| head/no-mp patched | head overhead ns baseline | head overhead ns patched "
+               "| overhead patched/baseline | spread baseline | spread patched |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for config in configs:
+        for mode in MODES:
+            for target in TARGETS:
+                rs = [r for r in rows if r["config"] == config and r["mode"] == mode
+                      and r["target"] == target]
+                if not rs:
+                    continue
+                spread = {}
+                over = {}
+                for k in KERNELS:
+                    sp = [r[k]["iops"]["spread_pct"] for r in rs if r[k]["iops"]]
+                    spread[k] = (f"{statistics.median(sp):.1f}% / {max(sp):.1f}%" if sp else "-")
+                    ov = [r[f"head_overhead_ns_{k}"]["median"] for r in rs
+                          if r[f"head_overhead_ns_{k}"]]
+                    over[k] = f"{statistics.median(ov):.0f}" if ov else "-"
+                pb = geomean([r["patched_over_baseline"] for r in rs])
+                hb = geomean([r["head_over_nomp_baseline"] for r in rs])
+                hp = geomean([r["head_over_nomp_patched"] for r in rs])
+                op = geomean([r["head_overhead_patched_over_baseline"] for r in rs])
+                out.append(f"| {config} | {mode} | {target} | {fmt_ratio(pb)} | {fmt_ratio(hb)} "
+                           f"| {fmt_ratio(hp)} | {over['baseline']} | {over['patched']} "
+                           f"| {fmt_ratio(op)} | {spread['baseline']} | {spread['patched']} |")
+    for config in configs:
+        for mode in MODES:
+            rs = [r for r in rows if r["config"] == config and r["mode"] == mode]
             if not rs:
                 continue
-            spread = {}
-            for k in KERNELS:
-                sp = [r[k]["iops"]["spread_pct"] for r in rs if r[k]["iops"]]
-                spread[k] = (f"{statistics.median(sp):.1f}% / {max(sp):.1f}%" if sp else "-")
-            pb = geomean([r["patched_over_baseline"] for r in rs])
-            hb = geomean([r["head_over_nomp_baseline"] for r in rs])
-            hp = geomean([r["head_over_nomp_patched"] for r in rs])
-            out.append(f"| {mode} | {target} | {fmt_ratio(pb)} | {fmt_ratio(hb)} "
-                       f"| {fmt_ratio(hp)} | {spread['baseline']} | {spread['patched']} |")
-    for mode in ("icount", "wall"):
-        rs = [r for r in rows if r["mode"] == mode]
-        if not rs:
-            continue
-        out.append("")
-        out.append(f"Mode {mode}" + (" (guest time = guest instructions, 1 vCPU)" if mode == "icount"
-                                     else " (host wall clock, 2 vCPUs)") + ":")
-        out.append("")
-        out.append("| workload | target | baseline IOPS | patched IOPS | patched/baseline "
-                   "| baseline p99 us | patched p99 us |")
-        out.append("|---|---|---|---|---|---|---|")
-        for r in rs:
-            out.append(f"| {r['rw']} qd{r['iodepth']} j{r['jobs']} | {r['target']} "
-                       f"| {fmt_iops(r['baseline']['iops'])} | {fmt_iops(r['patched']['iops'])} "
-                       f"| {fmt_ratio(r['patched_over_baseline'])} "
-                       f"| {fmt_us(r['baseline']['p99_us'])} | {fmt_us(r['patched']['p99_us'])} |")
+            out.append("")
+            out.append(f"Config {config}, mode {mode}"
+                       + (" (guest time = guest instructions, 1 vCPU)" if mode == "icount"
+                          else " (host wall clock, 2 vCPUs)") + ":")
+            out.append("")
+            out.append("| workload | target | baseline IOPS | patched IOPS | patched/baseline "
+                       "| baseline p99 us | patched p99 us | baseline head overhead ns "
+                       "| patched head overhead ns | overhead patched/baseline |")
+            out.append("|---|---|---|---|---|---|---|---|---|---|")
+            for r in rs:
+                out.append(f"| {r['rw']} qd{r['iodepth']} j{r['jobs']} | {r['target']} "
+                           f"| {fmt_iops(r['baseline']['iops'])} "
+                           f"| {fmt_iops(r['patched']['iops'])} "
+                           f"| {fmt_ratio(r['patched_over_baseline'])} "
+                           f"| {fmt_us(r['baseline']['p99_us'])} | {fmt_us(r['patched']['p99_us'])} "
+                           f"| {fmt_ns(r['head_overhead_ns_baseline'])} "
+                           f"| {fmt_ns(r['head_overhead_ns_patched'])} "
+                           f"| {fmt_ratio(r['head_overhead_patched_over_baseline'])} |")
     if sel:
         out.append("")
         out.append("In-kernel path selection, ns per selection (KUnit libmultipath_bench, "
                    "patched guest, median over the boots):")
         out.append("")
-        out.append("| mode | policy | 2 paths | 8 paths | 64 paths |")
-        out.append("|---|---|---|---|---|")
-        for mode in ("icount", "wall"):
-            for policy in ("numa", "round-robin", "queue-depth"):
-                vals = [sel.get((mode, policy, n)) for n in (2, 8, 64)]
-                if any(vals):
-                    out.append(f"| {mode} | {policy} | " + " | ".join(
-                        "-" if not v else f"{statistics.median(v):.0f}" for v in vals) + " |")
-    if head or sizes:
+        out.append("| config | mode | policy | 2 paths | 8 paths | 64 paths |")
+        out.append("|---|---|---|---|---|---|")
+        for config in ordered([k[0] for k in sel], CONFIGS):
+            for mode in MODES:
+                for policy in ("numa", "round-robin", "queue-depth"):
+                    vals = [sel.get((config, mode, policy, n)) for n in (2, 8, 64)]
+                    if any(vals):
+                        out.append(f"| {config} | {mode} | {policy} | " + " | ".join(
+                            "-" if not v else f"{statistics.median(v):.0f}" for v in vals) + " |")
+    if heads or sizes:
         out.append("")
         out.append("Head memory, bytes:")
         out.append("")
-        if head:
-            out.append(f"- test config, booted: sizeof(struct mpath_head) {head['sizeof']} + "
+        for config in ordered(heads, CONFIGS):
+            head = heads[config]
+            out.append(f"- {config} config, booted: sizeof(struct mpath_head) {head['sizeof']} + "
                        f"{head['slots']} per-node slots x 8 = {head['bytes']} "
                        f"(kmalloc bucket {head['kmalloc']})")
         for line in sizes:
@@ -255,7 +351,10 @@ def head_sizes(out):
         nodes = vals.get((config, "patched", "MAX_NUMNODES_"))
         if mh is None:
             continue
-        text = (f"{config} config (MAX_NUMNODES {nodes}, NR_CPUS "
+        name = {"test": "test config",
+                "distro": "x86_64_defconfig + NVMe multipath + MAXSMP (dev/headsize.sh; not "
+                          "the bench's distro config)"}[config]
+        text = (f"{name} (MAX_NUMNODES {nodes}, NR_CPUS "
                 f"{vals.get((config, 'patched', 'NR_CPUS_'))}): sizeof(struct mpath_head) {mh}, "
                 f"patched nvme_ns_head {nh}")
         if bh is not None:
@@ -334,24 +433,26 @@ COLORS = {"numa": (31, 119, 180), "round-robin": (255, 127, 14),
 
 
 def chart(rows, path, title):
-    """Bars: patched/baseline median IOPS per workload and target, per mode."""
-    modes = [m for m in ("icount", "wall") if any(r["mode"] == m for r in rows)]
+    """Bars: patched/baseline median IOPS per workload and target, one panel
+    per config and mode."""
+    panels = [(c, m) for c in ordered([r["config"] for r in rows], CONFIGS) for m in MODES
+              if any(r["config"] == c and r["mode"] == m for r in rows)]
     wl = workloads([{"rw": r["rw"], "iodepth": r["iodepth"], "jobs": r["jobs"]} for r in rows])
     bar, gap, left, top, ph = 9, 14, 60, 40, 220
     pw = len(wl) * (len(TARGETS) * bar + gap) + gap
-    cv = Canvas(left + pw + 20, top + len(modes) * (ph + 60) + 30)
+    cv = Canvas(left + pw + 20, top + len(panels) * (ph + 60) + 30)
     cv.text(10, 10, title, scale=2)
-    for i, mode in enumerate(modes):
-        # Each mode on its own scale, around 1.0.
+    for i, (config, mode) in enumerate(panels):
+        # Each panel on its own scale, around 1.0.
         vals = [r["patched_over_baseline"] for r in rows
-                if r["mode"] == mode and r["patched_over_baseline"]]
+                if r["config"] == config and r["mode"] == mode and r["patched_over_baseline"]]
         lo = min(0.95, math.floor((min(vals, default=1.0) - 0.02) * 20) / 20)
         hi = max(1.05, math.ceil((max(vals, default=1.0) + 0.02) * 20) / 20)
         step = 0.05 if hi - lo <= 0.5 else 0.25
         first = math.ceil(lo / step - 1e-9)
         ticks = [round(k * step, 2) for k in range(first, int(hi / step + 1e-9) + 1)]
         y0 = top + 20 + i * (ph + 60)
-        cv.text(left, y0 - 14, f"{mode}: patched/baseline iops (median)")
+        cv.text(left, y0 - 14, f"{config} config / {mode}: patched/baseline iops (median)")
         cv.rect(left, y0, left + pw, y0 + ph, (245, 245, 245))
         for tick in ticks:
             ty = y0 + ph - int((tick - lo) / (hi - lo) * ph)
@@ -360,8 +461,9 @@ def chart(rows, path, title):
         x = left + gap
         for rw, qd, jobs in wl:
             for target in TARGETS:
-                r = next((r for r in rows if r["mode"] == mode and r["rw"] == rw
-                          and r["iodepth"] == qd and r["jobs"] == jobs and r["target"] == target), None)
+                r = next((r for r in rows if r["config"] == config and r["mode"] == mode
+                          and r["rw"] == rw and r["iodepth"] == qd and r["jobs"] == jobs
+                          and r["target"] == target), None)
                 v = r["patched_over_baseline"] if r else None
                 if v is not None:
                     v = min(max(v, lo), hi)
@@ -385,34 +487,45 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("out", type=Path)
     ap.add_argument("--command", default="make bench")
+    ap.add_argument("--dry-run", action="store_true",
+                    help="print the table, write nothing (e.g. for dev/bench-results/*)")
     args = ap.parse_args()
     runs, kunit, failures = parse_logs(args.out)
+    if runs:
+        sel, heads = kunit_table(kunit)
+    else:
+        runs, sel, heads, json_failures = load_json(args.out)
+        failures += json_failures
     if not runs:
         print(f"benchreport: no MPBENCH results in {args.out}", file=sys.stderr)
         for f in failures:
             print(f"  {f}", file=sys.stderr)
         return 1
+    order = ordered([r["config"] for r in runs], CONFIGS)
+    runs.sort(key=lambda r: order.index(r["config"]))  # stable: logs stay in name order
     rows = summarise(runs)
-    sel, head = kunit_table(kunit)
     sizes, size_vals = head_sizes(args.out)
     reps = max(r["rep"] for r in runs)
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "command": args.command, "reps": reps}
+            "command": args.command, "reps": reps,
+            "configs": ordered([r["config"] for r in runs], CONFIGS)}
+    md = markdown(rows, sel, heads, sizes, meta, failures)
+    print(md)
+    if args.dry_run:
+        return 1 if failures else 0
     (args.out / "results.json").write_text(json.dumps({
         "meta": meta, "runs": runs, "summary": rows,
-        "selection_ns": [{"mode": m, "policy": p, "paths": n, "ns": v}
-                         for (m, p, n), v in sorted(sel.items())],
-        "head": head, "sizes": size_vals, "failures": failures}, indent=1) + "\n")
+        "selection_ns": [{"config": c, "mode": m, "policy": p, "paths": n, "ns": v}
+                         for (c, m, p, n), v in sorted(sel.items())],
+        "head": heads, "sizes": size_vals, "failures": failures}, indent=1) + "\n")
     with open(args.out / "results.csv", "w") as f:
-        f.write("mode,kernel,rep,target,rw,iodepth,jobs,iops,p99_us,errors\n")
+        f.write("config,mode,kernel,rep,target,rw,iodepth,jobs,iops,p99_us,errors\n")
         for r in runs:
             p99 = "" if r["p99_us"] is None else f"{r['p99_us']:.2f}"
-            f.write(f"{r['mode']},{r['kernel']},{r['rep']},{r['target']},{r['rw']},"
+            f.write(f"{r['config']},{r['mode']},{r['kernel']},{r['rep']},{r['target']},{r['rw']},"
                     f"{r['iodepth']},{r['jobs']},{r['iops']:.1f},{p99},{r['errors']}\n")
     chart(rows, args.out / "chart.png", f"make bench {meta['date']}")
-    md = markdown(rows, sel, head, sizes, meta, failures)
     (args.out / "table.md").write_text(md)
-    print(md)
     print(f"written: {args.out}/results.json results.csv chart.png table.md")
     return 1 if failures else 0
 
