@@ -149,11 +149,15 @@ if step kernel-build "$ROOT/dev/kernel.sh"; then
 	step every-patch-builds "$ROOT/dev/bisect.sh"
 	# soakloop/soaktcp: the 10-cycle version of make soak.
 	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp,soakloop,soaktcp,nvmetsingle
+	# Native SCSI multipath loads scsi_mod with multipath=on, which
+	# scsidebug (multipath off) must not have loaded before: a boot of
+	# its own.
+	boot modular-scsi "$BUILD" scsimpath
 	# The unpatched base, built first by every-patch-builds from the same
 	# config (minus the series' symbols).
 	echo "== kernel: unpatched 7.3.4, same config (baseline)"
 	if [ -f "$CACHE/build-baseline/arch/x86/boot/bzImage" ]; then
-		boot baseline "$CACHE/build-baseline" qemunvme,nvmetloop,nvmettcp,nvmetsingle mpkernel=baseline
+		boot baseline "$CACHE/build-baseline" qemunvme,scsidebug,nvmetloop,nvmettcp,nvmetsingle mpkernel=baseline
 		parity modular baseline
 	else
 		failt "baseline kernel" "no unpatched kernel in $CACHE/build-baseline (see every-patch-builds)"
@@ -172,7 +176,7 @@ if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.c
 	# nvmettcp alone takes about as long as the rest (297 s against
 	# 268 s here on 2026-12-03).
 	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop,nvmetsingle,cdevfault no5lvl
-	boot debug-tcp "$CACHE/build-builtin" nvmettcp "no5lvl kunit.enable=0"
+	boot debug-tcp "$CACHE/build-builtin" nvmettcp,scsimpath "no5lvl kunit.enable=0"
 fi
 
 echo

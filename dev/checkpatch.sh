@@ -23,6 +23,7 @@ done
 while read -r f; do
 	case $f in
 	rust/helpers/*) entry='RUST' ;;
+	drivers/scsi/* | include/scsi/*) entry='SCSI NATIVE MULTIPATH' ;;
 	*) entry='LIBMULTIPATH' ;;
 	esac
 	if ! (cd "$TREE" && scripts/get_maintainer.pl --no-git -f "$f" 2>/dev/null) |

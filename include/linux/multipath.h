@@ -200,9 +200,11 @@ struct mpath_head_template {
 				    struct io_comp_batch *iob,
 				    unsigned int poll_flags);
 	/**
-	 * @clone_bio: Optional: the bio to send down a path instead of bio.
+	 * @clone_bio: Optional: the bio to send down the path mdev instead of
+	 * bio, which the driver then completes or requeues itself; NULL fails
+	 * bio.  Called under SRCU.
 	 */
-	struct bio *(*clone_bio)(struct bio *bio);
+	struct bio *(*clone_bio)(struct mpath_device *mdev, struct bio *bio);
 	/**
 	 * @ioctl_begin: Called under SRCU before an ioctl; a non-NULL *data makes the
 	 * library drop SRCU around the ioctl and call ioctl_finish(data).

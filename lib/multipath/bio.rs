@@ -124,8 +124,9 @@ pub(crate) unsafe extern "C" fn requeue_work_fn(work: *mut bindings::work_struct
 unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
     let mut bio = bio;
     if let Some(clone) = head.template().and_then(|t| t.ops().clone_bio) {
-        // SAFETY: The driver's hook gets the bio we own.
-        let cloned = unsafe { clone(bio) };
+        // SAFETY: The driver's hook gets the bio we own and the path it
+        // goes to, which is valid under the SRCU read lock we hold.
+        let cloned = unsafe { clone(path.as_raw(), bio) };
         if cloned.is_null() {
             // SAFETY: We still own `bio`.
             unsafe { bindings::bio_io_error(bio) };

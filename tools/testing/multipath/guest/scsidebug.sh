@@ -2,6 +2,8 @@
 # scsi_debug: the same LU through two hosts (vpd_use_hostno=0).
 . /tests/lib.sh
 
+# As a module, sd is not loaded without udev.
+modprobe sd_mod 2>/dev/null
 modprobe scsi_debug vpd_use_hostno=0 add_host=2 num_tgts=1 max_luns=1 dev_size_mb=16 delay=0
 disks=
 n=0
@@ -35,3 +37,8 @@ if [ -n "$a" ] && [ -n "$b" ]; then
 	expect_eq scsi_debug_shared_store "$want" "$got"
 	say "scsi_debug LU: $a ($ha) and $b ($hb), wwid $wa"
 fi
+# multipath=off (the default): no multipath heads, the paths are the
+# stock disks above.
+no_heads() { [ -z "$(ls /sys/class/scsi_mpath_device 2>/dev/null)" ]; }
+check scsi_debug_no_multipath_heads no_heads
+rmmod scsi_debug

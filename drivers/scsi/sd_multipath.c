@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sd on native SCSI multipath: the head disk of a multipath head.
+ *
+ * The first sd path of a head gives it a libmultipath head and a disk,
+ * named and numbered like any sd disk (/dev/sdX, sdX1, ...).  Each path
+ * keeps its own gendisk, hidden and named sdX:N, which the head's bios
+ * are sent to.  The head disk goes when the head's last sd path has gone
+ * and its delayed removal, if any, expired.
+ */
+#include <linux/blkdev.h>
+#include <linux/module.h>
+#include <linux/multipath.h>
+#include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_host.h>
+#include <scsi/scsi_multipath.h>
+
+#include "sd.h"
+
+static ssize_t delayed_removal_secs_show(struct device *dev,
+					 struct device_attribute *attr, char *buf)
+{
+	return mpath_delayed_removal_secs_show(mpath_bd_device_to_head(dev), buf);
+}
+
+static ssize_t delayed_removal_secs_store(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t count)
+{
+	return mpath_delayed_removal_secs_store(mpath_bd_device_to_head(dev),
+						buf, count);
+}
+static DEVICE_ATTR_RW(delayed_removal_secs);
+
+static struct attribute *sd_mpath_head_attrs[] = {
+	&dev_attr_delayed_removal_secs.attr,
+	NULL,
+};
+
+static const struct attribute_group sd_mpath_head_group = {
+	.attrs	= sd_mpath_head_attrs,
+};
+
+static const struct attribute_group *sd_mpath_head_groups[] = {
+	&sd_mpath_head_group,
+	&mpath_attr_group,
+	NULL,
+};
+
+static struct scsi_mpath_device *sd_mpath_dev(struct device *dev)
+{
+	return scsi_disk(dev_to_disk(dev))->device->mpath_dev;
+}
+
+static ssize_t mpath_dev_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	struct mpath_head *mpath = scsi_disk(dev_to_disk(dev))->mpath;
+
+	return sysfs_emit(buf, "%u:%u\n", mpath->disk->major,
+			  mpath->disk->first_minor);
+}
+static DEVICE_ATTR_RO(mpath_dev);
+
+static ssize_t sd_mpath_numa_nodes_show(struct device *dev,
+					struct device_attribute *attr, char *buf)
+{
+	struct scsi_mpath_device *smd = sd_mpath_dev(dev);
+
+	return mpath_numa_nodes_show(&smd->mdev, &smd->head->iopolicy, buf);
+}
+
+static struct device_attribute dev_attr_mpath_numa_nodes =
+	__ATTR(mpath_numa_nodes, 0444, sd_mpath_numa_nodes_show, NULL);
+
+static ssize_t mpath_queue_depth_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct scsi_mpath_device *smd = sd_mpath_dev(dev);
+
+	if (!mpath_qd_iopolicy(&smd->head->iopolicy))
+		return 0;
+	return sysfs_emit(buf, "%d\n", atomic_read(smd->mdev.nr_active));
+}
+static DEVICE_ATTR_RO(mpath_queue_depth);
+
+static struct attribute *sd_mpath_path_attrs[] = {
+	&dev_attr_mpath_dev.attr,
+	&dev_attr_mpath_numa_nodes.attr,
+	&dev_attr_mpath_queue_depth.attr,
+	NULL,
+};
+
+static const struct attribute_group sd_mpath_path_group = {
+	.attrs	= sd_mpath_path_attrs,
+};
+
+const struct attribute_group *sd_mpath_path_groups[] = {
+	&sd_mpath_path_group,
+	NULL,
+};
+
+/*
+ * Remove the head disk of @head, which no sd path uses any more and which
+ * has been unpublished from @head->mpath.
+ */
+static void sd_mpath_remove_head_disk(struct scsi_mpath_head *head,
+				      struct mpath_head *mpath)
+{
+	/* The iopolicy store may still use mpath under RCU. */
+	synchronize_rcu();
+	mpath_remove_disk(mpath);
+	mpath_put_disk(mpath);
+	sd_free_disk_index(head->disk_index);
+	head->disk_index = -1;
+	mpath_put_head(mpath);
+	scsi_mpath_put_head(head);
+}
+
+/*
+ * The remove_head() callback: the head's delayed removal expired.  A path
+ * that is being probed keeps the head.
+ */
+static void sd_mpath_remove_head(struct mpath_head *mpath)
+{
+	struct scsi_mpath_head *head = mpath->drvdata;
+
+	scsi_mpath_lock();
+	if (head->disk_paths ||
+	    rcu_access_pointer(head->mpath) != mpath) {
+		scsi_mpath_unlock();
+		return;
+	}
+	RCU_INIT_POINTER(head->mpath, NULL);
+	scsi_mpath_unlock();
+	sd_mpath_remove_head_disk(head, mpath);
+}
+
+static const struct mpath_head_template sd_mpath_template = {
+	.available_path	= scsi_mpath_available_path,
+	.clone_bio	= scsi_mpath_clone_bio,
+	.remove_head	= sd_mpath_remove_head,
+};
+
+/* Give @head a library head and an unadded head disk named like sd's. */
+static struct mpath_head *sd_mpath_alloc_head(struct scsi_device *sdp,
+					      struct scsi_mpath_head *head)
+{
+	struct queue_limits lim;
+	struct mpath_head *mpath;
+	int index, ret;
+
+	mpath = mpath_alloc_head();
+	if (IS_ERR(mpath))
+		return mpath;
+	mpath->mpdt = &sd_mpath_template;
+	mpath->iopolicy = &head->iopolicy;
+	mpath->drvdata = head;
+	mpath->parent = &head->dev;
+	mpath->disk_groups = sd_mpath_head_groups;
+	mpath->drv_module = THIS_MODULE;
+
+	blk_set_stacking_limits(&lim);
+	lim.features |= BLK_FEAT_IO_STAT;
+	ret = mpath_alloc_head_disk(mpath, &lim,
+				    dev_to_node(sdp->host->dma_dev));
+	if (ret)
+		goto out_put_head;
+
+	index = sd_alloc_disk_index(mpath->disk);
+	if (index < 0) {
+		ret = index;
+		goto out_put_disk;
+	}
+	head->disk_index = index;
+	scsi_mpath_get_head(head);
+	return mpath;
+
+out_put_disk:
+	mpath_put_disk(mpath);
+out_put_head:
+	mpath_put_head(mpath);
+	return ERR_PTR(ret);
+}
+
+/**
+ * sd_mpath_probe() - Make a new sd disk a path of its head.
+ * @sdkp: The disk of a multipathed scsi_device.
+ * @gd: Its gendisk, not yet added.
+ *
+ * Gives the head its disk if it has none, names @gd after it (sdX:N) and
+ * hides it.  The path counts for the head from now on, until sdkp is
+ * released.
+ *
+ * Return: 0 or a negative errno.
+ */
+int sd_mpath_probe(struct scsi_disk *sdkp, struct gendisk *gd)
+{
+	struct scsi_mpath_device *smd = sdkp->device->mpath_dev;
+	struct scsi_mpath_head *head = smd->head;
+	struct mpath_head *mpath;
+	int ret = 0;
+
+	scsi_mpath_lock();
+	/* head->mpath only changes under scsi_mpath_lock(). */
+	mpath = rcu_dereference_protected(head->mpath, 1);
+	if (!mpath) {
+		mpath = sd_mpath_alloc_head(sdkp->device, head);
+		if (IS_ERR(mpath)) {
+			ret = PTR_ERR(mpath);
+			goto out_unlock;
+		}
+		rcu_assign_pointer(head->mpath, mpath);
+	}
+	head->disk_paths++;
+	sdkp->mpath = mpath;
+	snprintf(gd->disk_name, DISK_NAME_LEN, "%s:%d", mpath->disk->disk_name,
+		 smd->index);
+	gd->flags |= GENHD_FL_HIDDEN;
+out_unlock:
+	scsi_mpath_unlock();
+	return ret;
+}
+
+/**
+ * sd_mpath_revalidate() - Carry a path's revalidated limits and capacity
+ * to its head disk.
+ * @sdkp: The path.
+ */
+void sd_mpath_revalidate(struct scsi_disk *sdkp)
+{
+	const struct queue_limits *plim = &sdkp->disk->queue->limits;
+	struct gendisk *disk = sdkp->mpath->disk;
+	struct queue_limits lim;
+
+	/*
+	 * The block sizes and I/O hints are the device's configuration, which
+	 * the latest revalidation reports; the splitting limits are stacked
+	 * so that the head obeys every path.
+	 */
+	lim = queue_limits_start_update(disk->queue);
+	lim.logical_block_size = plim->logical_block_size;
+	lim.physical_block_size = plim->physical_block_size;
+	lim.io_min = plim->io_min;
+	lim.io_opt = plim->io_opt;
+	queue_limits_stack_bdev(&lim, sdkp->disk->part0, 0, disk->disk_name);
+	if (queue_limits_commit_update_frozen(disk->queue, &lim))
+		sd_printk(KERN_WARNING, sdkp,
+			  "multipath: failed to update the limits of %s\n",
+			  disk->disk_name);
+	set_capacity_and_notify(disk, get_capacity(sdkp->disk));
+	set_disk_ro(disk, sdkp->write_prot);
+	mpath_revalidate_paths(sdkp->mpath, NULL);
+}
+
+/**
+ * sd_mpath_add() - A path's disk was added: route head I/O to it.
+ * @sdkp: The path.
+ */
+void sd_mpath_add(struct scsi_disk *sdkp)
+{
+	struct scsi_device *sdp = sdkp->device;
+	struct scsi_mpath_device *smd = sdp->mpath_dev;
+
+	smd->mdev.disk = sdkp->disk;
+	scsi_mpath_lock();
+	mpath_add_device(sdkp->mpath, &smd->mdev);
+	scsi_mpath_unlock();
+	scsi_mpath_attach(smd, sdkp->mpath);
+	scsi_mpath_update_state(sdp);
+	mpath_device_set_live(&smd->mdev);
+}
+
+/**
+ * sd_mpath_remove() - A path's disk is about to be deleted: stop routing
+ * head I/O to it.
+ * @sdkp: The path, added with sd_mpath_add().
+ */
+void sd_mpath_remove(struct scsi_disk *sdkp)
+{
+	struct scsi_mpath_device *smd = sdkp->device->mpath_dev;
+	struct mpath_head *mpath = sdkp->mpath;
+
+	/* The device is no longer running: new I/O does not choose it. */
+	scsi_mpath_detach(smd);
+	mpath_synchronize(mpath);
+	if (mpath_clear_current_path(&smd->mdev))
+		mpath_synchronize(mpath);
+	mpath_remove_sysfs_link(&smd->mdev);
+	scsi_mpath_lock();
+	mpath_delete_device(&smd->mdev);
+	scsi_mpath_unlock();
+	mpath_synchronize(mpath);
+}
+
+/**
+ * sd_mpath_release() - A path's scsi_disk is released.
+ * @sdkp: The path.
+ *
+ * The head disk goes with its last path, now or after its delayed removal.
+ */
+void sd_mpath_release(struct scsi_disk *sdkp)
+{
+	struct scsi_mpath_head *head = sdkp->device->mpath_dev->head;
+	struct mpath_head *mpath = sdkp->mpath;
+
+	scsi_mpath_lock();
+	if (--head->disk_paths || !mpath_can_remove_head(mpath)) {
+		scsi_mpath_unlock();
+		return;
+	}
+	RCU_INIT_POINTER(head->mpath, NULL);
+	scsi_mpath_unlock();
+	sd_mpath_remove_head_disk(head, mpath);
+}
