@@ -149,10 +149,11 @@ if step kernel-build "$ROOT/dev/kernel.sh"; then
 	step every-patch-builds "$ROOT/dev/bisect.sh"
 	# soakloop/soaktcp: the 10-cycle version of make soak.
 	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp,soakloop,soaktcp,nvmetsingle
-	# Native SCSI multipath loads scsi_mod with multipath=on, which
-	# scsidebug (multipath off) must not have loaded before: a boot of
-	# its own.
+	# Native SCSI multipath loads scsi_mod with multipath=on or always,
+	# which scsidebug (multipath off) must not have loaded before: a boot
+	# of its own for each.
 	boot modular-scsi "$BUILD" scsimpath
+	boot modular-scsi-always "$BUILD" scsialways
 	# The unpatched base, built first by every-patch-builds from the same
 	# config (minus the series' symbols).
 	echo "== kernel: unpatched 7.3.4, same config (baseline)"
@@ -177,6 +178,7 @@ if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.c
 	# 268 s here on 2026-12-03).
 	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop,nvmetsingle,cdevfault no5lvl
 	boot debug-tcp "$CACHE/build-builtin" nvmettcp,scsimpath "no5lvl kunit.enable=0"
+	boot debug-scsi-always "$CACHE/build-builtin" scsialways "no5lvl kunit.enable=0"
 fi
 
 echo

@@ -31,6 +31,11 @@ rc=0
 run "boot under QEMU (TCG) and run the scenarios" \
 	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$BUILD/arch/x86/boot/bzImage" \
 	-i "$OUT/initrd.gz" -t qemunvme,nvmetloop,scsidebug -l "$OUT/console.log" -T 600 || rc=1
+# Native SCSI multipath loads scsi_mod with multipath=on: a boot of its own.
+run "boot again for native SCSI multipath (scsi_debug, ALUA)" \
+	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$BUILD/arch/x86/boot/bzImage" \
+	-i "$OUT/initrd.gz" -t scsimpath -l "$OUT/console-scsi.log" -T 600 || rc=1
+cat "$OUT/console-scsi.log" >> "$OUT/console.log"
 log=$OUT/console.log
 
 echo
@@ -41,6 +46,6 @@ pass=$(tr -d '\r' < "$log" | grep -c '^MPTEST ok ' || true)
 fail=$(tr -d '\r' < "$log" | grep -c '^MPTEST fail ' || true)
 echo "checks in the guest: $pass passed, $fail failed"
 tr -d '\r' < "$log" | sed -n 's/^MPTEST fail /  FAILED: /p'
-echo "console log: out/demo/console.log; total time $((SECONDS - t0)) s"
+echo "console logs: out/demo/console.log (both boots), out/demo/console-scsi.log; total time $((SECONDS - t0)) s"
 echo "=========================================================="
 [ "$rc" = 0 ] && [ "$fail" = 0 ]

@@ -14,7 +14,9 @@
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_host.h>
+#include <scsi/scsi_ioctl.h>
 #include <scsi/scsi_multipath.h>
+#include <scsi/sg.h>
 
 #include "sd.h"
 
@@ -161,8 +163,12 @@ static struct mpath_head *sd_mpath_alloc_head(struct scsi_device *sdp,
 	mpath->disk_groups = sd_mpath_head_groups;
 	mpath->drv_module = THIS_MODULE;
 
+	/*
+	 * Atomic writes are stacked from the paths, so the head must offer
+	 * them: the stacking keeps them only if every path has them.
+	 */
 	blk_set_stacking_limits(&lim);
-	lim.features |= BLK_FEAT_IO_STAT;
+	lim.features |= BLK_FEAT_IO_STAT | BLK_FEAT_ATOMIC_WRITES;
 	ret = mpath_alloc_head_disk(mpath, &lim,
 				    dev_to_node(sdp->host->dma_dev));
 	if (ret)
@@ -221,6 +227,63 @@ int sd_mpath_probe(struct scsi_disk *sdkp, struct gendisk *gd)
 out_unlock:
 	scsi_mpath_unlock();
 	return ret;
+}
+
+/* Commands that reserve the LU for the I_T nexus that carries them. */
+static bool sd_mpath_is_reservation(u8 opcode)
+{
+	switch (opcode) {
+	case PERSISTENT_RESERVE_IN:
+	case PERSISTENT_RESERVE_OUT:
+	case RESERVE_6:
+	case RELEASE_6:
+	case RESERVE_10:
+	case RELEASE_10:
+		return true;
+	}
+	return false;
+}
+
+/**
+ * sd_mpath_check_ioctl() - Refuse reservation commands passed through a
+ * head.
+ * @cmd: An ioctl on a path disk.  Path disks have no device node: only
+ *	their head forwards ioctls to them.
+ * @arg: Its argument.
+ *
+ * A reservation taken through the head would hold on the one path that
+ * carried it, and the head's next I/O may take another.  This catches the
+ * mistake; it is no security boundary: the caller may change the CDB
+ * after the check, or send it through the path's sg node on purpose.
+ *
+ * Return: 0, -EOPNOTSUPP for a reservation command, or -EFAULT.
+ */
+int sd_mpath_check_ioctl(unsigned int cmd, void __user *arg)
+{
+	const u8 __user *cdb;
+	struct sg_io_hdr hdr;
+	u8 opcode;
+	int ret;
+
+	switch (cmd) {
+	case SG_IO:
+		ret = get_sg_io_hdr(&hdr, arg);
+		if (ret)
+			return ret;
+		/* sg_io() rejects a CDB this short. */
+		if (!hdr.cmd_len)
+			return 0;
+		cdb = hdr.cmdp;
+		break;
+	case SCSI_IOCTL_SEND_COMMAND:
+		cdb = arg + offsetof(struct scsi_ioctl_command, data);
+		break;
+	default:
+		return 0;
+	}
+	if (get_user(opcode, cdb))
+		return -EFAULT;
+	return sd_mpath_is_reservation(opcode) ? -EOPNOTSUPP : 0;
 }
 
 /**

@@ -17,6 +17,9 @@
  *   mpath-ioctl pr-read-resv DEV       IOC_PR_READ_RESERVATION
  *   mpath-ioctl pr-release DEV KEY     IOC_PR_RELEASE, write exclusive
  *   mpath-ioctl pr-clear DEV KEY       IOC_PR_CLEAR
+ *   mpath-ioctl sg DEV CDB             SG_IO with CDB (hex, e.g. 5e00...),
+ *                                      up to 512 bytes in; prints the SCSI
+ *                                      status and the bytes received
  *
  * DEV "fd:N" uses the inherited open file descriptor N instead of opening a
  * path (a head held open after its disk was deleted has no /dev node).
@@ -38,6 +41,7 @@
 #include <linux/hdreg.h>
 #include <linux/nvme_ioctl.h>
 #include <linux/pr.h>
+#include <scsi/sg.h>
 
 /* Newer than some distributions' headers (Linux 6.19+). */
 #ifndef IOC_PR_READ_KEYS
@@ -61,6 +65,35 @@ static int fail(const char *what)
 {
 	printf("error %d %s: %s\n", errno, what, strerror(errno));
 	return 1;
+}
+
+/* SG_IO with the CDB given in hex, data in to buf. */
+static int sg_cmd(int fd, const char *hex, unsigned char *buf, int len)
+{
+	unsigned char cdb[16], sense[32];
+	struct sg_io_hdr io = { 0 };
+	int n = 0;
+
+	while (n < (int)sizeof(cdb) && sscanf(hex + 2 * n, "%2hhx", &cdb[n]) == 1)
+		n++;
+	if (n < 6 || hex[2 * n]) {
+		errno = EINVAL;
+		return fail("CDB");
+	}
+	io.interface_id = 'S';
+	io.cmdp = cdb;
+	io.cmd_len = n;
+	io.dxfer_direction = SG_DXFER_FROM_DEV;
+	io.dxferp = buf;
+	io.dxfer_len = len;
+	io.sbp = sense;
+	io.mx_sb_len = sizeof(sense);
+	io.timeout = 10000;
+	if (ioctl(fd, SG_IO, &io))
+		return fail("SG_IO");
+	printf("status 0x%x host 0x%x resid %d\n", io.status, io.host_status,
+	       io.resid);
+	return 0;
 }
 
 static int nvme_passthru(int fd, unsigned long req, __u8 opcode, __u32 nsid,
@@ -202,6 +235,12 @@ int main(int argc, char **argv)
 			return fail(op);
 		printf("key 0x%llx type %u\n", (unsigned long long)rr.key,
 		       rr.type);
+	} else if (!strcmp(op, "sg")) {
+		if (argc < 4) {
+			fprintf(stderr, "usage: %s sg DEV CDB\n", argv[0]);
+			return 2;
+		}
+		return sg_cmd(fd, argv[3], buf, 512);
 	} else {
 		fprintf(stderr, "unknown op %s\n", op);
 		return 2;

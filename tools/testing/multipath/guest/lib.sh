@@ -100,6 +100,17 @@ fio_no_errors() {
 # Print a line of the human report (make demo).
 say() { echo "MPDEMO $*"; }
 
+# wait_until TENTHS COMMAND...: poll until COMMAND succeeds.
+wait_until() {
+	_n=$1
+	shift
+	while ! "$@" && [ "$_n" -gt 0 ]; do
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	"$@"
+}
+
 # wait_gone PATH [TENTHS]: wait until PATH no longer exists (default 10 s).
 wait_gone() {
 	n=${2:-100}

@@ -8,17 +8,8 @@
 
 cls=/sys/class/scsi_mpath_device/scsi_mpath_device0
 dbg=/sys/kernel/debug/scsi_debug
-
-# wait_until TENTHS COMMAND...: poll until COMMAND succeeds.
-wait_until() {
-	_n=$1
-	shift
-	while ! "$@" && [ "$_n" -gt 0 ]; do
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	"$@"
-}
+sdbg=/sys/bus/pseudo/drivers/scsi_debug
+iopol=/sys/module/scsi_mod/parameters/multipath_iopolicy
 
 members() { ls $cls/multipath 2>/dev/null | wc -w; }
 members_are() { [ "$(members)" = "$1" ]; }
@@ -43,6 +34,15 @@ path_of() {
 	done
 }
 has_path_of() { [ -n "$(path_of "$1")" ]; }
+no_path_of() { [ -z "$(path_of "$1")" ]; }
+# heads: the head disks, sorted.
+heads() {
+	for _d in /sys/block/sd*; do
+		[ -d "$_d/multipath" ] && echo "${_d##*/}"
+	done | sort | tr '\n' ' ' | sed 's/ $//'
+}
+# sd_names: how many sd names (sdX, not the hidden sdX:N) exist.
+sd_names() { ls /sys/block | grep -c '^sd[a-z]*$'; }
 sdev_state() { echo "$2" > "/sys/class/scsi_device/$1/device/state"; }
 # inject H:C:T:L SPEC: scsi_debug error injection on a member (type 2,
 # "fail the command"), replacing the earlier ones: scsi_debug applies the
@@ -65,15 +65,23 @@ read_pattern() { dd if=/dev/$head bs=4k count=64 iflag=direct 2>/dev/null | md5s
 # with multipath=on (so no earlier scenario of the boot may load it); built
 # in, the kernel command line must say scsi_mod.multipath=on.
 mode() { cat /sys/module/scsi_mod/parameters/multipath 2>/dev/null; }
-[ -e /sys/module/scsi_mod ] || modprobe scsi_mod multipath=on
+if [ ! -e /sys/module/scsi_mod ]; then
+	# Exact names only: "office" is not "off".
+	check scsi_mpath_param_bad_value_refused sh -c \
+		"! modprobe scsi_mod multipath=office 2>/dev/null"
+	modprobe scsi_mod multipath=on
+fi
 modprobe sd_mod 2>/dev/null
 modprobe scsi_dh_alua 2>/dev/null
 expect_eq scsi_mpath_param_multipath on "$(mode)"
+check scsi_mpath_param_bad_iopolicy_einval sh -c "! echo foo > $iopol 2>/dev/null"
+expect_eq scsi_mpath_param_iopolicy_kept numa "$(cat $iopol)"
 modprobe scsi_debug vpd_use_hostno=0 add_host=2 num_tgts=1 max_luns=1 \
-	dev_size_mb=32 delay=0
+	dev_size_mb=32 delay=0 atomic_wr=1
 check scsi_mpath_head_device wait_for $cls/multipath 100
 check scsi_mpath_two_members wait_until 100 members_are 2
 check scsi_mpath_head_disk wait_until 100 find_head
+first_head=$head
 check scsi_mpath_two_paths wait_until 100 has_paths "$head:0 $head:1"
 opt=0:0:0:0
 nonopt=1:0:0:0
@@ -83,6 +91,12 @@ expect_eq scsi_mpath_vpd_id "$(cat /sys/block/$popt/device/wwid)" "$(cat $cls/vp
 check scsi_mpath_no_path_nodes test ! -e "/dev/$popt" -a ! -e "/dev/$pnon" -a -b "/dev/$head"
 expect_eq scsi_mpath_path_mpath_dev "$(cat /sys/block/$head/dev)" \
 	"$(cat /sys/block/$popt/mpath_dev)"
+# The head's limits are stacked from its paths: atomic writes included.
+qlim() { cat /sys/block/$1/queue/$2; }
+check scsi_mpath_atomic_writes_stacked test "$(qlim $head atomic_write_max_bytes)" -gt 0 -a \
+	"$(qlim $head atomic_write_max_bytes)" = "$(qlim $popt atomic_write_max_bytes)"
+expect_eq scsi_mpath_max_sectors_stacked "$(qlim $popt max_sectors_kb)" \
+	"$(qlim $head max_sectors_kb)"
 check scsi_mpath_alua_optimized wait_until 100 access_is $opt active/optimized
 check scsi_mpath_alua_nonoptimized wait_until 100 access_is $nonopt active/non-optimized
 say "head $head: $popt ($opt, optimized), $pnon ($nonopt, non-optimized)"
@@ -101,6 +115,12 @@ check scsi_mpath_sg_vpd_designator sg_designator
 check scsi_mpath_sg_rtpg sg_rtpg
 expect_eq scsi_mpath_pr_register_rejected "error 95" \
 	"$(mpath-ioctl pr-register /dev/$head 0x1234 | cut -d' ' -f1-2)"
+# SG_IO: INQUIRY goes through, PERSISTENT RESERVE IN and RESERVE(6)
+# are refused.
+sg() { mpath-ioctl sg /dev/$head "$1" | cut -d' ' -f1-2; }
+expect_eq scsi_mpath_sg_io_inquiry "status 0x0" "$(sg 12000000ff00)"
+expect_eq scsi_mpath_sg_io_pr_in_rejected "error 95" "$(sg 5e000000000000020000)"
+expect_eq scsi_mpath_sg_io_reserve_rejected "error 95" "$(sg 160000000000)"
 
 # ALUA decides: only the optimized path carries I/O, under every policy.
 for pol in numa round-robin queue-depth; do
@@ -124,6 +144,7 @@ check scsi_mpath_optimized_again test "$d0" = 100 -a "$d1" = 0
 inject $opt "2 -3 0xff 0x0f 0x0 0x0 0x0 0x0 0x0"
 read_through "$head" 100 "$popt" "$pnon"
 check scsi_mpath_transport_error_fails_over test "$d1" -ge 99
+say "transport error on $popt: 100 reads: optimized $d0, non-optimized $d1 (failed over)"
 expect_eq scsi_mpath_transport_error_data "$want" "$(read_pattern)"
 check scsi_mpath_path_failed_logged sh -c "dmesg | grep -q '$opt: multipath: path failed'"
 check scsi_mpath_path_reinstated wait_until 150 \
@@ -146,6 +167,7 @@ sdev_state $opt offline
 wait $fiopid
 rc=$?
 check scsi_mpath_fio_verify_offline test "$rc" = 0
+say "fio verify while $opt went offline: exit status $rc, $(($(writes "$pnon") - w1)) writes moved to $pnon"
 check scsi_mpath_fio_moved_to_nonoptimized test "$(writes "$pnon")" -gt "$w1"
 sdev_state $opt running
 write_pattern
@@ -215,5 +237,145 @@ check scsi_mpath_head_back wait_until 100 find_head
 check scsi_mpath_head_back_two_paths wait_until 100 has_paths "$head:0 $head:1"
 say "head back as $head: $(head_paths)"
 expect_eq scsi_mpath_data_after_rescan "$want" "$(read_pattern)"
+
+# The capacity follows revalidation: scsi_debug reports 1 GiB, then its
+# 32 MiB again, and rescanning the members carries it to the head.
+size0=$(cat /sys/block/$head/size)
+rescan_all() {
+	for _m in $opt $nonopt; do
+		echo 1 > /sys/class/scsi_device/$_m/device/rescan
+	done
+}
+size_is() { [ "$(cat /sys/block/$head/size)" = "$1" ]; }
+echo 1 > $sdbg/virtual_gb
+rescan_all
+check scsi_mpath_capacity_grows wait_until 50 size_is 2097152
+echo 0 > $sdbg/virtual_gb
+rescan_all
+check scsi_mpath_capacity_shrinks wait_until 50 size_is "$size0"
+
+# Hosts come and go under fio verify: two more hosts join the head and
+# leave it again, three times, and nothing is lost.  Their ALUA states
+# follow their numbers (2 and 3, then 4 and 5, 6 and 7: each state
+# twice), and round-robin sends I/O to the optimized ones.
+echo round-robin > $cls/iopolicy
+fio_verify scsihosts /dev/$head 8
+joins=0
+for i in 1 2 3; do
+	echo 2 > $sdbg/add_host
+	wait_until 150 members_are 4 && joins=$((joins + 1))
+	sleep 1
+	echo -2 > $sdbg/add_host
+	wait_until 150 members_are 2 || break
+done
+expect_eq scsi_mpath_hosts_join_and_leave 3 "$joins"
+check scsi_mpath_hosts_under_io kill -0 $fiopid
+fio_result scsihosts scsi_mpath_hosts
+echo numa > $cls/iopolicy
+
+# sd unbound from each path and bound again under fio verify: the path
+# leaves the head and rejoins it, the I/O goes on.
+fio_verify scsiunbind /dev/$head 6
+sleep 1
+left=0
+back=0
+for m in $opt $nonopt; do
+	echo $m > /sys/bus/scsi/drivers/sd/unbind
+	wait_until 100 no_path_of $m && left=$((left + 1))
+	sleep 1
+	echo $m > /sys/bus/scsi/drivers/sd/bind
+	wait_until 100 has_path_of $m && back=$((back + 1))
+done
+expect_eq scsi_mpath_unbind_path_leaves 2 "$left"
+expect_eq scsi_mpath_rebind_path_rejoins 2 "$back"
+check scsi_mpath_unbind_under_io kill -0 $fiopid
+expect_eq scsi_mpath_rebind_same_names "$head:0 $head:1" "$(head_paths)"
+fio_result scsiunbind scsi_mpath_unbind
 rmmod scsi_debug
 check scsi_mpath_all_gone wait_until 100 no_heads
+
+# Grouping: two LUs through three hosts are two heads of three paths,
+# one per designator, with the iopolicy the parameter gave at creation.
+# The paths take no sd name and the heads reuse the freed ones.
+echo round-robin > $iopol
+modprobe scsi_debug vpd_use_hostno=0 add_host=3 num_tgts=1 max_luns=2 \
+	dev_size_mb=16 delay=0
+two_heads_three_paths() {
+	set -- $(heads)
+	[ $# = 2 ] && [ "$(npaths $1)" = 3 ] && [ "$(npaths $2)" = 3 ]
+}
+check scsi_mpath_two_heads_three_paths wait_until 150 two_heads_three_paths
+set -- $(heads)
+h1=$1
+h2=$2
+say "two LUs, three hosts: heads $h1 ($(npaths $h1) paths), $h2 ($(npaths $h2) paths)"
+expect_eq scsi_mpath_head_name_reused "$first_head" "$h1"
+expect_eq scsi_mpath_paths_take_no_sd_name 2 "$(sd_names)"
+grouped_by_wwid() {
+	for _h in $h1 $h2; do
+		_v=$(cat /sys/block/$_h/device/vpd_id)
+		for _p in /sys/block/$_h/multipath/*; do
+			[ "$(cat $_p/device/wwid)" = "$_v" ] || return 1
+		done
+	done
+	[ "$(cat /sys/block/$h1/device/vpd_id)" != "$(cat /sys/block/$h2/device/vpd_id)" ]
+}
+check scsi_mpath_grouped_by_wwid grouped_by_wwid
+expect_eq scsi_mpath_iopolicy_from_param "round-robin round-robin" \
+	"$(cat /sys/block/$h1/device/iopolicy) $(cat /sys/block/$h2/device/iopolicy)"
+echo numa > $iopol
+
+# The standby path is never used, not even when it is the only running
+# one (the I/O waits for another).  scsi_debug's hosts are numbered on
+# from the earlier ones: the member of LUN 0 whose host number is 0, 1
+# or 2 modulo 3 is active/optimized, active/non-optimized or standby.
+member_mod() {
+	for _m in $(ls /sys/class/scsi_device); do
+		case $_m in *:0:0:0) ;; *) continue ;; esac
+		[ $((${_m%%:*} % 3)) = "$1" ] && echo "$_m"
+	done
+}
+m0=$(member_mod 0)
+m1=$(member_mod 1)
+m2=$(member_mod 2)
+head=$h1
+has_path_of "$m0" || head=$h2
+q0=$(path_of $m0)
+q1=$(path_of $m1)
+q2=$(path_of $m2)
+check scsi_mpath_alua_standby wait_until 100 access_is $m2 standby
+read3() {
+	_a=$(reads $q0)
+	_b=$(reads $q1)
+	_c=$(reads $q2)
+	dd if=/dev/$head of=/dev/null bs=4k count=$1 iflag=direct 2>/dev/null
+	e0=$(($(reads $q0) - _a))
+	e1=$(($(reads $q1) - _b))
+	e2=$(($(reads $q2) - _c))
+}
+read3 100
+check scsi_mpath_three_paths_optimized_only test "$e0" = 100 -a "$e1" = 0 -a "$e2" = 0
+sdev_state $m0 offline
+read3 100
+check scsi_mpath_nonoptimized_before_standby test "$e0" = 0 -a "$e1" = 100 -a "$e2" = 0
+sdev_state $m1 offline
+r2=$(reads $q2)
+dd if=/dev/$head of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null &
+ddpid=$!
+sleep 2
+check scsi_mpath_standby_only_io_waits kill -0 $ddpid
+expect_eq scsi_mpath_standby_never_used "$r2" "$(reads $q2)"
+sdev_state $m1 running
+wait $ddpid
+expect_eq scsi_mpath_waiting_io_completes 0 "$?"
+sdev_state $m0 running
+rmmod scsi_debug
+check scsi_mpath_grouping_gone wait_until 100 no_heads
+
+# Without TPGS (vpd_use_hostno=1: a designator per host, no ALUA), "on"
+# leaves the devices alone: two stock disks, no head.
+modprobe scsi_debug vpd_use_hostno=1 add_host=2 num_tgts=1 max_luns=1 \
+	dev_size_mb=16 delay=0
+check scsi_mpath_no_tpgs_stock_disks wait_until 100 test "$(sd_names)" = 2
+expect_eq scsi_mpath_no_tpgs_no_head "" "$(ls /sys/class/scsi_mpath_device)"
+rmmod scsi_debug
