@@ -167,7 +167,8 @@ sdev_state $opt offline
 wait $fiopid
 rc=$?
 check scsi_mpath_fio_verify_offline test "$rc" = 0
-say "fio verify while $opt went offline: exit status $rc, $(($(writes "$pnon") - w1)) writes moved to $pnon"
+moved=$(($(writes "$pnon") - w1))
+say "fio verify while $opt went offline: exit status $rc, $moved writes moved to $pnon"
 check scsi_mpath_fio_moved_to_nonoptimized test "$(writes "$pnon")" -gt "$w1"
 sdev_state $opt running
 write_pattern
