@@ -19,7 +19,7 @@
  *   mpath-ioctl pr-clear DEV KEY       IOC_PR_CLEAR
  *   mpath-ioctl sg DEV CDB             SG_IO with CDB (hex, e.g. 5e00...),
  *                                      up to 512 bytes in; prints the SCSI
- *                                      status and the bytes received
+ *                                      and host status and the residue
  *
  * DEV "fd:N" uses the inherited open file descriptor N instead of opening a
  * path (a head held open after its disk was deleted has no /dev node).

@@ -111,6 +111,14 @@ wait_until() {
 	"$@"
 }
 
+# heads: the SCSI multipath head disks (sd disks with a multipath/
+# directory), sorted, on one line.
+heads() {
+	for _d in /sys/block/sd*; do
+		[ -d "$_d/multipath" ] && echo "${_d##*/}"
+	done | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
 # wait_gone PATH [TENTHS]: wait until PATH no longer exists (default 10 s).
 wait_gone() {
 	n=${2:-100}

@@ -11,11 +11,6 @@ modprobe sd_mod 2>/dev/null
 expect_eq scsi_always_param always \
 	"$(cat /sys/module/scsi_mod/parameters/multipath 2>/dev/null)"
 
-heads() {
-	for _d in /sys/block/sd*; do
-		[ -d "$_d/multipath" ] && echo "${_d##*/}"
-	done | sort | tr '\n' ' ' | sed 's/ $//'
-}
 one_path_each() {
 	set -- $(heads)
 	[ $# = 2 ] && [ "$(npaths $1)" = 1 ] && [ "$(npaths $2)" = 1 ]

@@ -35,12 +35,6 @@ path_of() {
 }
 has_path_of() { [ -n "$(path_of "$1")" ]; }
 no_path_of() { [ -z "$(path_of "$1")" ]; }
-# heads: the head disks, sorted.
-heads() {
-	for _d in /sys/block/sd*; do
-		[ -d "$_d/multipath" ] && echo "${_d##*/}"
-	done | sort | tr '\n' ' ' | sed 's/ $//'
-}
 # sd_names: how many sd names (sdX, not the hidden sdX:N) exist.
 sd_names() { ls /sys/block | grep -c '^sd[a-z]*$'; }
 sdev_state() { echo "$2" > "/sys/class/scsi_device/$1/device/state"; }
