@@ -8,6 +8,7 @@
  * are sent to.  The head disk goes when the head's last sd path has gone
  * and its delayed removal, if any, expired.
  */
+#include <linux/blk-integrity.h>
 #include <linux/blkdev.h>
 #include <linux/module.h>
 #include <linux/multipath.h>
@@ -286,6 +287,47 @@ int sd_mpath_check_ioctl(unsigned int cmd, void __user *arg)
 	return sd_mpath_is_reservation(opcode) ? -EOPNOTSUPP : 0;
 }
 
+/*
+ * Give @lim the integrity profile that all paths of @mpath and @extra (a
+ * path that may not be on the list yet) agree on, or none.  Metadata
+ * passed down through the head goes to whichever path I/O takes, so one
+ * path cannot decide it alone, and the agreement is redone from all paths
+ * on every change: a path's revalidation may add or drop the very profile
+ * the others had agreed on.
+ *
+ * Called under scsi_mpath_lock(), which serialises the head's limits
+ * updates; the list is walked under the head's lock, which it changes
+ * under.
+ */
+static void sd_mpath_stack_integrity(struct queue_limits *lim,
+				     struct mpath_head *mpath,
+				     struct gendisk *extra)
+{
+	struct mpath_device *mdev;
+
+	memset(&lim->integrity, 0, sizeof(lim->integrity));
+	if (extra && !queue_limits_stack_integrity_bdev(lim, extra->part0))
+		return;
+	mutex_lock(&mpath->lock);
+	list_for_each_entry(mdev, &mpath->dev_list, siblings) {
+		if (mdev->disk == extra)
+			continue;
+		if (!queue_limits_stack_integrity_bdev(lim, mdev->disk->part0))
+			break;
+	}
+	mutex_unlock(&mpath->lock);
+}
+
+static void sd_mpath_commit_limits(struct scsi_disk *sdkp,
+				   struct gendisk *disk,
+				   struct queue_limits *lim)
+{
+	if (queue_limits_commit_update_frozen(disk->queue, lim))
+		sd_printk(KERN_WARNING, sdkp,
+			  "multipath: failed to update the limits of %s\n",
+			  disk->disk_name);
+}
+
 /**
  * sd_mpath_revalidate() - Carry a path's revalidated limits and capacity
  * to its head disk.
@@ -302,16 +344,16 @@ void sd_mpath_revalidate(struct scsi_disk *sdkp)
 	 * the latest revalidation reports; the splitting limits are stacked
 	 * so that the head obeys every path.
 	 */
+	scsi_mpath_lock();
 	lim = queue_limits_start_update(disk->queue);
 	lim.logical_block_size = plim->logical_block_size;
 	lim.physical_block_size = plim->physical_block_size;
 	lim.io_min = plim->io_min;
 	lim.io_opt = plim->io_opt;
 	queue_limits_stack_bdev(&lim, sdkp->disk->part0, 0, disk->disk_name);
-	if (queue_limits_commit_update_frozen(disk->queue, &lim))
-		sd_printk(KERN_WARNING, sdkp,
-			  "multipath: failed to update the limits of %s\n",
-			  disk->disk_name);
+	sd_mpath_stack_integrity(&lim, sdkp->mpath, sdkp->disk);
+	sd_mpath_commit_limits(sdkp, disk, &lim);
+	scsi_mpath_unlock();
 	set_capacity_and_notify(disk, get_capacity(sdkp->disk));
 	set_disk_ro(disk, sdkp->write_prot);
 	mpath_revalidate_paths(sdkp->mpath, NULL);
@@ -352,7 +394,18 @@ void sd_mpath_remove(struct scsi_disk *sdkp)
 		mpath_synchronize(mpath);
 	mpath_remove_sysfs_link(&smd->mdev);
 	scsi_mpath_lock();
-	mpath_delete_device(&smd->mdev);
+	/*
+	 * The paths that remain may now agree on an integrity profile.  The
+	 * last path leaves the profile as it is: a path returning to the
+	 * head sets it again when it is revalidated.
+	 */
+	if (!mpath_delete_device(&smd->mdev)) {
+		struct queue_limits lim;
+
+		lim = queue_limits_start_update(mpath->disk->queue);
+		sd_mpath_stack_integrity(&lim, mpath, NULL);
+		sd_mpath_commit_limits(sdkp, mpath->disk, &lim);
+	}
 	scsi_mpath_unlock();
 	mpath_synchronize(mpath);
 }

@@ -91,6 +91,9 @@ check scsi_mpath_atomic_writes_stacked test "$(qlim $head atomic_write_max_bytes
 	"$(qlim $head atomic_write_max_bytes)" = "$(qlim $popt atomic_write_max_bytes)"
 expect_eq scsi_mpath_max_sectors_stacked "$(qlim $popt max_sectors_kb)" \
 	"$(qlim $head max_sectors_kb)"
+# Paths without PI: neither they nor the head have an integrity profile.
+integrity() { cat /sys/block/$1/integrity/format; }
+expect_eq scsi_mpath_no_pi_no_profile "none none" "$(integrity $popt) $(integrity $head)"
 check scsi_mpath_alua_optimized wait_until 100 access_is $opt active/optimized
 check scsi_mpath_alua_nonoptimized wait_until 100 access_is $nonopt active/non-optimized
 say "head $head: $popt ($opt, optimized), $pnon ($nonopt, non-optimized)"
@@ -152,6 +155,18 @@ r1=$(reads "$pnon")
 check scsi_mpath_medium_error_eio sh -c \
 	"! dd if=/dev/$head of=/dev/null bs=4k count=1 skip=7 iflag=direct 2>/dev/null"
 expect_eq scsi_mpath_medium_error_no_failover "$r1" "$(reads "$pnon")"
+
+# "ALUA state transition" sense (NOT READY, 04h/0Ah) on the optimized
+# path, eight commands in a row under fio verify: the ALUA handler takes
+# the port group for transitioning and reads the states again, and the
+# commands are retried or move to the other path; no I/O fails.
+transition_sense_used() { grep -q "^2	0	0xff" "$dbg/$opt/error"; }
+fio_verify scsitransition /dev/$head 2
+sleep 1
+inject $opt "2 -8 0xff 0x0 0x0 0x2 0x2 0x4 0xa"
+check scsi_mpath_transition_sense_delivered wait_until 100 transition_sense_used
+fio_result scsitransition scsi_mpath_transition_sense
+check scsi_mpath_transition_optimized_again wait_until 100 access_is $opt active/optimized
 
 # fio verify while the optimized path goes offline: nothing lost.
 w1=$(writes "$pnon")
@@ -374,3 +389,32 @@ modprobe scsi_debug vpd_use_hostno=1 add_host=2 num_tgts=1 max_luns=1 \
 check scsi_mpath_no_tpgs_stock_disks wait_until 100 test "$(sd_names)" = 2
 expect_eq scsi_mpath_no_tpgs_no_head "" "$(ls /sys/class/scsi_mpath_device)"
 rmmod scsi_debug
+
+# T10 PI: paths with DIF type 1 and DIX give the head their integrity
+# profile, and it stays while the paths that remain agree on it.  The
+# data written through the head is protected on the path it takes
+# (scsi_debug checks the protection information of every write).
+modprobe scsi_debug vpd_use_hostno=0 add_host=2 num_tgts=1 max_luns=1 \
+	dev_size_mb=16 delay=0 dif=1 dix=1
+two_pi_paths() { find_head && [ "$(npaths $head)" = 2 ]; }
+check scsi_mpath_pi_head wait_until 150 two_pi_paths
+set -- $(head_paths)
+pi0=$1
+pi1=$2
+expect_eq scsi_mpath_pi_path_profile T10-DIF-TYPE1-CRC "$(integrity $pi0)"
+expect_eq scsi_mpath_pi_head_profile "$(integrity $pi0)" "$(integrity $head)"
+pi_attrs() {
+	for _a in tag_size protection_interval_bytes device_is_integrity_capable; do
+		cat /sys/block/$1/integrity/$_a
+	done | tr '\n' ' '
+}
+expect_eq scsi_mpath_pi_head_attrs "$(pi_attrs $pi0)" "$(pi_attrs $head)"
+say "T10 PI: head $head $(integrity $head), paths $(head_paths)"
+fio_verify scsipi /dev/$head 2
+fio_result scsipi scsi_mpath_pi
+pi_member=$(readlink -f /sys/block/$pi1/device)
+echo 1 > $pi_member/delete
+check scsi_mpath_pi_one_path wait_until 100 has_paths "$pi0"
+expect_eq scsi_mpath_pi_profile_kept T10-DIF-TYPE1-CRC "$(integrity $head)"
+rmmod scsi_debug
+check scsi_mpath_pi_gone wait_until 100 no_heads
