@@ -152,7 +152,7 @@ if step kernel-build "$ROOT/dev/kernel.sh"; then
 	# Native SCSI multipath loads scsi_mod with multipath=on or always,
 	# which scsidebug (multipath off) must not have loaded before: a boot
 	# of its own for each.
-	boot modular-scsi "$BUILD" scsimpath
+	boot modular-scsi "$BUILD" scsimpath,scsilio
 	boot modular-scsi-always "$BUILD" scsialways
 	# The unpatched base, built first by every-patch-builds from the same
 	# config (minus the series' symbols).
@@ -177,7 +177,7 @@ if BUILD=$CACHE/build-builtin FRAGMENTS="$FRAG/mpath-test.config $FRAG/builtin.c
 	# nvmettcp alone takes about as long as the rest (297 s against
 	# 268 s here on 2026-12-03).
 	boot debug "$CACHE/build-builtin" kunit,qemunvme,nvmetloop,nvmetsingle,cdevfault no5lvl
-	boot debug-tcp "$CACHE/build-builtin" nvmettcp,scsimpath "no5lvl kunit.enable=0"
+	boot debug-tcp "$CACHE/build-builtin" nvmettcp,scsimpath,scsilio "no5lvl kunit.enable=0"
 	boot debug-scsi-always "$CACHE/build-builtin" scsialways "no5lvl kunit.enable=0"
 fi
 

@@ -32,9 +32,9 @@ run "boot under QEMU (TCG) and run the scenarios" \
 	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$BUILD/arch/x86/boot/bzImage" \
 	-i "$OUT/initrd.gz" -t qemunvme,nvmetloop,scsidebug -l "$OUT/console.log" -T 600 || rc=1
 # Native SCSI multipath loads scsi_mod with multipath=on: a boot of its own.
-run "boot again for native SCSI multipath (scsi_debug, ALUA)" \
+run "boot again for native SCSI multipath (scsi_debug, LIO with ALUA)" \
 	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$BUILD/arch/x86/boot/bzImage" \
-	-i "$OUT/initrd.gz" -t scsimpath -l "$OUT/console-scsi.log" -T 600 || rc=1
+	-i "$OUT/initrd.gz" -t scsimpath,scsilio -l "$OUT/console-scsi.log" -T 600 || rc=1
 cat "$OUT/console-scsi.log" >> "$OUT/console.log"
 log=$OUT/console.log
 

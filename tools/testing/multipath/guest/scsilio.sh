@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: GPL-2.0
+# Native SCSI multipath on an LIO target (scsi_mod multipath=on): one
+# ramdisk LU exported through two tcm_loop target ports, each a SCSI host
+# of its own, with implicit ALUA: port 1 (target 1) is in the default
+# target port group, port 2 (target 2) in group "b".  Writing a group's
+# alua_access_state makes the target report the new state.
+#
+# LIO establishes the "asymmetric access state changed" unit attention
+# only on the I_T nexuses of the ports in the group that changed, and the
+# initiator sees it with the next command on such a nexus.  So each step
+# below changes the group of the path that carries the I/O, or sends a
+# TEST UNIT READY through the other port, as a path checker would.
+. /tests/lib.sh
+
+T=/sys/kernel/config/target
+LU=$T/core/rd_mcp_0/lu0
+GA=$LU/alua/default_tg_pt_gp
+GB=$LU/alua/b
+port() { echo "$T/loopback/naa.500140500000000$1/tpgt_$1"; }
+
+if [ ! -e /sys/module/scsi_mod ]; then
+	modprobe scsi_mod multipath=on
+fi
+modprobe sd_mod
+modprobe sg 2>/dev/null
+modprobe scsi_dh_alua
+check scsi_lio_target_modules sh -c "modprobe target_core_mod && modprobe tcm_loop"
+grep -q configfs /proc/mounts || mount -t configfs none /sys/kernel/config
+
+# The LU: 32 MiB of ramdisk with a unit serial number, which gives it the
+# NAA designator (VPD page 0x83) that groups its paths.
+mkdir -p $LU
+echo rd_pages=8192 > $LU/control
+echo 5e1f0c2a-77d4-4b8e-9c1a-2f6d3b8e4a90 > $LU/wwn/vpd_unit_serial
+echo 1 > $LU/enable
+mkdir $GB
+echo 2 > $GB/tg_pt_gp_id
+echo 1 > $GB/alua_access_type
+echo 1 > $GA/alua_access_type
+echo 1 > $GB/alua_access_state
+for i in 1 2; do
+	mkdir -p "$(port $i)/lun/lun_0"
+	echo "naa.50014050000000a$i" > "$(port $i)/nexus"
+	ln -s $LU "$(port $i)/lun/lun_0/virtual_scsi_port"
+done
+echo b > "$(port 2)/lun/lun_0/alua_tg_pt_gp"
+
+# The head and its members, found by target number (= port).
+member() {
+	for _m in /sys/class/scsi_device/*:0:$1:0; do
+		case "$(cat $_m/device/vendor 2>/dev/null)" in
+		LIO-ORG*) echo "${_m##*/}" ;;
+		esac
+	done
+}
+path_of() {
+	for _p in /sys/block/$head/multipath/*; do
+		case "$(readlink -f $_p/device)" in
+		*/"$1") echo "${_p##*/}" ;;
+		esac
+	done
+}
+access_is() { [ "$(cat /sys/class/scsi_device/$1/device/access_state)" = "$2" ]; }
+lio_head() {
+	head=$(heads)
+	[ -n "$head" ] && [ "$(npaths $head)" = 2 ]
+}
+# tur MEMBER: TEST UNIT READY through a member's sg node.
+tur() {
+	_sg=$(ls /sys/class/scsi_device/$1/device/scsi_generic)
+	hostrun /usr/bin/sg_turs "/dev/$_sg" >/dev/null 2>&1
+}
+# tur_is MEMBER STATE: a TEST UNIT READY through MEMBER, then its state.
+tur_is() {
+	tur "$1"
+	access_is "$1" "$2"
+}
+# read_is MEMBER STATE: one read through the head, then MEMBER's state.
+read_is() {
+	dd if=/dev/$head of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
+	access_is "$1" "$2"
+}
+check scsi_lio_head_two_paths wait_until 150 lio_head
+m1=$(member 1)
+m2=$(member 2)
+p1=$(path_of $m1)
+p2=$(path_of $m2)
+check scsi_lio_members test -n "$p1" -a -n "$p2"
+expect_eq scsi_lio_vpd_id "$(cat /sys/class/scsi_device/$m1/device/wwid)" \
+	"$(cat /sys/block/$head/device/vpd_id)"
+# Port 2 was scanned in the default group: it reports "inquiry data
+# changed" for its move to group b with its next command.
+check scsi_lio_port1_optimized wait_until 100 tur_is $m1 active/optimized
+check scsi_lio_port2_nonoptimized wait_until 100 tur_is $m2 active/non-optimized
+say "LIO: head $head, $p1 ($m1, port 1, group default), $p2 ($m2, port 2, group b)"
+
+# reads_go_to PATH: the next 100 reads through the head all go to PATH.
+reads_go_to() {
+	read_through $head 100 $p1 $p2
+	case $1 in
+	"$p1") [ "$d0" = 100 ] && [ "$d1" = 0 ] ;;
+	*) [ "$d0" = 0 ] && [ "$d1" = 100 ] ;;
+	esac
+}
+check scsi_lio_io_on_optimized reads_go_to $p1
+
+# An ALUA flip under fio verify: group b becomes optimized, the default
+# group non-optimized.  Port 1 carries the I/O and sees the unit
+# attention; its REPORT TARGET PORT GROUPS gives both groups' states.
+fio_verify scsilioflip /dev/$head 6
+sleep 1
+w2=$(writes $p2)
+echo 0 > $GB/alua_access_state
+echo 1 > $GA/alua_access_state
+check scsi_lio_flip_port2_optimized wait_until 100 access_is $m2 active/optimized
+check scsi_lio_flip_port1_nonoptimized wait_until 100 access_is $m1 active/non-optimized
+check scsi_lio_flip_io_moves wait_until 100 test "$(writes $p2)" -gt "$w2"
+say "LIO ALUA flip under fio verify: $p2 optimized, $p1 non-optimized," \
+	"writes on $p2 $w2 -> $(writes $p2)"
+# And back, while fio still runs: now port 2 carries the I/O.
+echo 0 > $GA/alua_access_state
+echo 1 > $GB/alua_access_state
+check scsi_lio_flip_back_port1 wait_until 100 read_is $m1 active/optimized
+check scsi_lio_flip_back_port2 wait_until 100 access_is $m2 active/non-optimized
+fio_result scsilioflip scsi_lio_flip
+check scsi_lio_flip_back_io reads_go_to $p1
+
+# A pattern for the steps below to read back.
+dd if=/dev/urandom of=/tmp/lpattern bs=4k count=64 2>/dev/null
+dd if=/tmp/lpattern of=/dev/$head bs=4k oflag=direct conv=fsync 2>/dev/null
+want=$(md5sum < /tmp/lpattern)
+lread() { dd if=/dev/$head bs=4k count=64 iflag=direct 2>/dev/null | md5sum; }
+
+# Standby: the default group goes standby, seen through port 1's I/O, and
+# the non-optimized path takes over.
+echo 2 > $GA/alua_access_state
+check scsi_lio_standby_state wait_until 100 read_is $m1 standby
+check scsi_lio_standby_io_moves reads_go_to $p2
+expect_eq scsi_lio_standby_data "$want" "$(lread)"
+
+# Transitioning: group b (carrying the I/O) is held in transitioning
+# while the default group is standby: no path may carry the I/O, so it
+# waits; when group b becomes optimized the ALUA handler, which polls a
+# transitioning group, sees it and the I/O completes.
+echo 15 > $GB/alua_access_state
+dd if=/dev/$head of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null &
+ddpid=$!
+check scsi_lio_transitioning_state wait_until 100 access_is $m2 transitioning
+sleep 2
+check scsi_lio_transitioning_io_waits kill -0 $ddpid
+echo 0 > $GB/alua_access_state
+check scsi_lio_transition_done wait_until 150 access_is $m2 active/optimized
+check scsi_lio_transitioning_io_ends wait_until 150 sh -c "! kill -0 $ddpid"
+wait $ddpid
+rc=$?
+expect_eq scsi_lio_transitioning_io_completes 0 "$rc"
+say "LIO transitioning with the other group standby: a read waited, then completed (status $rc)"
+check scsi_lio_after_transition_io reads_go_to $p2
+expect_eq scsi_lio_after_transition_data "$want" "$(lread)"
+
+# The default group becomes optimized again; port 1 carries no I/O, so
+# a TEST UNIT READY through it delivers the unit attention.
+echo 0 > $GA/alua_access_state
+echo 1 > $GB/alua_access_state
+check scsi_lio_tur_port1_optimized wait_until 100 tur_is $m1 active/optimized
+check scsi_lio_tur_io_back wait_until 100 reads_go_to $p1
+
+# Tear the target down under the head: the paths and the head go.
+for i in 2 1; do
+	rm "$(port $i)/lun/lun_0/virtual_scsi_port"
+	rmdir "$(port $i)/lun/lun_0"
+done
+check scsi_lio_paths_gone wait_until 150 test -z "$(heads)"
+teardown() {
+	for _i in 2 1; do
+		rmdir "$(port $_i)" "$T/loopback/naa.500140500000000$_i" || return 1
+	done
+	# The fabric directory holds tcm_loop, the HBA the backstore.
+	rmdir $T/loopback $GB $LU $T/core/rd_mcp_0 &&
+		rmmod tcm_loop && rmmod target_core_mod
+}
+check scsi_lio_teardown teardown
