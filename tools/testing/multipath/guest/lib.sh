@@ -119,6 +119,19 @@ heads() {
 	done | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
+# scsi_path_of H:C:T:L: the hidden path disk of the SCSI head $head whose
+# member is the scsi_device H:C:T:L.
+scsi_path_of() {
+	for _p in /sys/block/$head/multipath/*; do
+		case "$(readlink -f $_p/device)" in
+		*/"$1") echo "${_p##*/}" ;;
+		esac
+	done
+}
+
+# access_is H:C:T:L STATE: the scsi_device's ALUA access state is STATE.
+access_is() { [ "$(cat /sys/class/scsi_device/$1/device/access_state)" = "$2" ]; }
+
 # wait_gone PATH [TENTHS]: wait until PATH no longer exists (default 10 s).
 wait_gone() {
 	n=${2:-100}

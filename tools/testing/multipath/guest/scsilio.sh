@@ -53,14 +53,6 @@ member() {
 		esac
 	done
 }
-path_of() {
-	for _p in /sys/block/$head/multipath/*; do
-		case "$(readlink -f $_p/device)" in
-		*/"$1") echo "${_p##*/}" ;;
-		esac
-	done
-}
-access_is() { [ "$(cat /sys/class/scsi_device/$1/device/access_state)" = "$2" ]; }
 lio_head() {
 	head=$(heads)
 	[ -n "$head" ] && [ "$(npaths $head)" = 2 ]
@@ -83,8 +75,8 @@ read_is() {
 check scsi_lio_head_two_paths wait_until 150 lio_head
 m1=$(member 1)
 m2=$(member 2)
-p1=$(path_of $m1)
-p2=$(path_of $m2)
+p1=$(scsi_path_of $m1)
+p2=$(scsi_path_of $m2)
 check scsi_lio_members test -n "$p1" -a -n "$p2"
 expect_eq scsi_lio_vpd_id "$(cat /sys/class/scsi_device/$m1/device/wwid)" \
 	"$(cat /sys/block/$head/device/vpd_id)"

@@ -13,7 +13,6 @@ iopol=/sys/module/scsi_mod/parameters/multipath_iopolicy
 
 members() { ls $cls/multipath 2>/dev/null | wc -w; }
 members_are() { [ "$(members)" = "$1" ]; }
-access_is() { [ "$(cat /sys/class/scsi_device/$1/device/access_state)" = "$2" ]; }
 no_heads() { [ ! -e /sys/block/$head ] && [ -z "$(ls /sys/class/scsi_mpath_device)" ]; }
 head_paths() { ls /sys/block/$head/multipath 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
 has_paths() { [ "$(head_paths)" = "$1" ]; }
@@ -25,16 +24,8 @@ find_head() {
 	done
 	[ -n "$head" ]
 }
-# path_of H:C:T:L: the hidden path disk of a member.
-path_of() {
-	for _p in /sys/block/$head/multipath/*; do
-		case "$(readlink -f $_p/device)" in
-		*/"$1") echo "${_p##*/}" ;;
-		esac
-	done
-}
-has_path_of() { [ -n "$(path_of "$1")" ]; }
-no_path_of() { [ -z "$(path_of "$1")" ]; }
+has_path_of() { [ -n "$(scsi_path_of "$1")" ]; }
+no_path_of() { [ -z "$(scsi_path_of "$1")" ]; }
 # sd_names: how many sd names (sdX, not the hidden sdX:N) exist.
 sd_names() { ls /sys/block | grep -c '^sd[a-z]*$'; }
 sdev_state() { echo "$2" > "/sys/class/scsi_device/$1/device/state"; }
@@ -79,8 +70,8 @@ first_head=$head
 check scsi_mpath_two_paths wait_until 100 has_paths "$head:0 $head:1"
 opt=0:0:0:0
 nonopt=1:0:0:0
-popt=$(path_of $opt)
-pnon=$(path_of $nonopt)
+popt=$(scsi_path_of $opt)
+pnon=$(scsi_path_of $nonopt)
 expect_eq scsi_mpath_vpd_id "$(cat /sys/block/$popt/device/wwid)" "$(cat $cls/vpd_id)"
 check scsi_mpath_no_path_nodes test ! -e "/dev/$popt" -a ! -e "/dev/$pnon" -a -b "/dev/$head"
 expect_eq scsi_mpath_path_mpath_dev "$(cat /sys/block/$head/dev)" \
@@ -350,9 +341,9 @@ m1=$(member_mod 1)
 m2=$(member_mod 2)
 head=$h1
 has_path_of "$m0" || head=$h2
-q0=$(path_of $m0)
-q1=$(path_of $m1)
-q2=$(path_of $m2)
+q0=$(scsi_path_of $m0)
+q1=$(scsi_path_of $m1)
+q2=$(scsi_path_of $m2)
 check scsi_mpath_alua_standby wait_until 100 access_is $m2 standby
 read3() {
 	_a=$(reads $q0)
