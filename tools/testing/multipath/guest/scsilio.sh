@@ -117,6 +117,33 @@ check scsi_lio_flip_back_port2 wait_until 100 access_is $m2 active/non-optimized
 fio_result scsilioflip scsi_lio_flip
 check scsi_lio_flip_back_io reads_go_to $p1
 
+# Transitions that take 3 s (trans_delay_msecs) under fio verify: group b
+# becomes optimized and the default group non-optimized, both through
+# "transitioning", during which the target answers "ALUA state
+# transition"; the I/O waits or moves, and none fails.  Then back.
+echo 3000 > $GA/trans_delay_msecs
+echo 3000 > $GB/trans_delay_msecs
+fio_verify scsiliotrans /dev/$head 6
+sleep 1
+echo 0 > $GB/alua_access_state &
+tb=$!
+echo 1 > $GA/alua_access_state &
+ta=$!
+check scsi_lio_slow_transition_target wait_until 20 \
+	test "$(cat $GA/alua_access_state)" = 15
+wait $tb $ta
+check scsi_lio_slow_transition_under_io kill -0 $fiopid
+check scsi_lio_slow_transition_port2 wait_until 100 read_is $m2 active/optimized
+echo 0 > $GA/alua_access_state &
+ta=$!
+echo 1 > $GB/alua_access_state &
+tb=$!
+wait $ta $tb
+check scsi_lio_slow_transition_back wait_until 100 read_is $m1 active/optimized
+fio_result scsiliotrans scsi_lio_slow_transition
+echo 0 > $GA/trans_delay_msecs
+echo 0 > $GB/trans_delay_msecs
+
 # A pattern for the steps below to read back.
 dd if=/dev/urandom of=/tmp/lpattern bs=4k count=64 2>/dev/null
 dd if=/tmp/lpattern of=/dev/$head bs=4k oflag=direct conv=fsync 2>/dev/null
@@ -164,11 +191,14 @@ for i in 2 1; do
 done
 check scsi_lio_paths_gone wait_until 150 test -z "$(heads)"
 teardown() {
-	for _i in 2 1; do
-		rmdir "$(port $_i)" "$T/loopback/naa.500140500000000$_i" || return 1
+	for _d in "$(port 2)" $T/loopback/naa.5001405000000002 "$(port 1)" \
+		$T/loopback/naa.5001405000000001 $T/loopback $GB $LU $T/core/rd_mcp_0; do
+		rmdir "$_d" || { echo "teardown: rmdir $_d failed"; return 1; }
 	done
-	# The fabric directory holds tcm_loop, the HBA the backstore.
-	rmdir $T/loopback $GB $LU $T/core/rd_mcp_0 &&
-		rmmod tcm_loop && rmmod target_core_mod
 }
 check scsi_lio_teardown teardown
+# The fabric directory held tcm_loop, the HBA the backstore; the target
+# core may stay busy a moment after its last HBA went.
+unload() { [ ! -e /sys/module/$1 ] || rmmod $1 2>/dev/null; }
+lio_unload() { unload tcm_loop && unload target_core_mod; }
+check scsi_lio_unload wait_until 50 lio_unload
