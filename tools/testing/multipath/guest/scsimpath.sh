@@ -209,14 +209,17 @@ check scsi_mpath_returns_in_time wait_until 100 has_path_of $opt
 expect_eq scsi_mpath_data_after_return "$want" "$(read_pattern)"
 
 # Delayed removal expires: the head goes, failing the I/O it queued.
-echo 3 > /sys/block/$head/delayed_removal_secs
+# The timer starts when the last path leaves, and removing it takes
+# seconds on the debug kernel: leave enough time for the read to be
+# queued before it fires.
+echo 10 > /sys/block/$head/delayed_removal_secs
 echo 1 > /sys/class/scsi_device/$opt/device/delete
 check scsi_mpath_expiry_paths_gone wait_until 100 has_paths ""
 dd if=/dev/$head of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null &
 ddpid=$!
 sleep 1
 check scsi_mpath_expiry_io_queued kill -0 $ddpid
-check scsi_mpath_expiry_removes_head wait_until 100 no_heads
+check scsi_mpath_expiry_removes_head wait_until 200 no_heads
 wait $ddpid
 rc=$?
 check scsi_mpath_expiry_fails_queued_io test "$rc" != 0
