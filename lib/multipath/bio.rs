@@ -36,6 +36,7 @@ extern "C" {
         bio: *mut bindings::bio,
         head: *mut mpath_head,
         path_disk: *mut bindings::gendisk,
+        scp: *mut bindings::srcu_ctr,
     );
     /// Rate-limited "no usable/available path" warning on the head disk.
     fn mpath_warn_no_path(head: *mut mpath_head, requeue: bool);
@@ -114,14 +115,19 @@ pub(crate) unsafe extern "C" fn requeue_work_fn(work: *mut bindings::work_struct
     }
 }
 
-/// Send `bio` down `path`, cloning it first if the driver asks for it.
+/// The bio and disk to send `bio` down `path` with, cloning `bio` first if
+/// the driver asks for it; `None` if `bio` was failed instead.
 ///
 /// # Safety
 ///
 /// `bio` is owned by the caller and targets the head disk of `head`;
 /// `path` is a path of `head` found under its SRCU read lock.
 #[inline(always)]
-unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
+unsafe fn prepare(
+    head: &Head,
+    path: &Path,
+    bio: *mut bindings::bio,
+) -> Option<(*mut bindings::bio, *mut bindings::gendisk)> {
     let mut bio = bio;
     if let Some(clone) = head.template().and_then(|t| t.ops().clone_bio) {
         // SAFETY: The driver's hook gets the bio we own and the path it
@@ -130,7 +136,7 @@ unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
         if cloned.is_null() {
             // SAFETY: We still own `bio`.
             unsafe { bindings::bio_io_error(bio) };
-            return;
+            return None;
         }
         bio = cloned;
     }
@@ -138,12 +144,9 @@ unsafe fn submit_to(head: &Head, path: &Path, bio: *mut bindings::bio) {
     if disk.is_null() {
         // SAFETY: We own `bio`.
         unsafe { bindings::bio_io_error(bio) };
-        return;
+        return None;
     }
-    // SAFETY: `bio` is ours and `disk` is the path's live gendisk (the
-    // path is on the list under SRCU); the head's disk is live while it
-    // has I/O.
-    unsafe { mpath_submit_to_path(bio, head.as_raw(), disk) };
+    Some((bio, disk))
 }
 
 /// Route a bio of the head disk (its `submit_bio`): send it down a path
@@ -163,12 +166,22 @@ pub(crate) unsafe fn submit(head: &Head, bio: *mut bindings::bio) {
         return;
     }
     let guard = head.srcu_read();
-    match paths::find(&guard) {
+    let (bio, disk) = match paths::find(&guard) {
         // SAFETY: `path` was found under `guard`; we own `bio`.
-        Some(path) => unsafe { submit_to(head, path, bio) },
-        // SAFETY: We own `bio`.
-        None => unsafe { no_path(&guard, bio) },
-    }
+        Some(path) => match unsafe { prepare(head, path, bio) } {
+            Some(target) => target,
+            None => return,
+        },
+        None => {
+            // SAFETY: We own `bio`.
+            unsafe { no_path(&guard, bio) };
+            return;
+        }
+    };
+    // SAFETY: `bio` is ours and `disk` is the live gendisk of a path found
+    // under `guard`, whose read section the call ends after remapping
+    // `bio`; the head's disk is live while it has I/O.
+    unsafe { mpath_submit_to_path(bio, head.as_raw(), disk, guard.into_raw()) };
 }
 
 /// [`submit()`] without a usable path: requeue `bio` while a path may come

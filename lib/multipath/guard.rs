@@ -118,6 +118,13 @@ impl SrcuGuard<'_> {
         self.head
     }
 
+    /// Hand the read section over to C, which ends it with
+    /// `srcu_read_unlock_fast(&head->srcu, scp)` on the returned `scp`.
+    #[inline]
+    pub(crate) fn into_raw(self) -> *mut bindings::srcu_ctr {
+        self._guard.into_raw()
+    }
+
     /// Walk the paths.
     pub(crate) fn paths(&self) -> Paths<'_> {
         let list = self.head.dev_list();

@@ -86,17 +86,28 @@ const struct attribute_group mpath_attr_group = {
 EXPORT_SYMBOL_GPL(mpath_attr_group);
 
 /*
- * Send a bio of the head disk down the path whose disk is @path_disk.  One
- * call from Rust per I/O, with the inline bio helpers and the tracepoint's
- * static key inlined here.
+ * Send a bio of the head disk down the path whose disk is @path_disk, found
+ * in the SRCU read section @scp, which this ends.  One call from Rust per
+ * I/O, with the inline bio and SRCU helpers and the tracepoint's static key
+ * inlined here.
  */
 void mpath_submit_to_path(struct bio *bio, struct mpath_head *head,
-			  struct gendisk *path_disk)
+			  struct gendisk *path_disk,
+			  struct srcu_ctr __percpu *scp)
+	__releases_shared(&head->srcu)
 {
 	bio_set_dev(bio, path_disk->part0);
 	bio->bi_opf |= REQ_MPATH;
 	trace_block_bio_remap(bio, disk_devt(head->disk),
 			      bio->bi_iter.bi_sector);
+	/*
+	 * submit_bio_remapped() may wait for the path's queue (a tag, a
+	 * freeze), which path removal must not wait for in synchronize_srcu():
+	 * end the read section first.  Like a bio that a ->submit_bio leaves
+	 * on current->bio_list, the bio then refers to the path's disk until
+	 * it enters the path's queue, which fails it once the disk is dead.
+	 */
+	srcu_read_unlock_fast(&head->srcu, scp);
 	/*
 	 * The head's limits and features are stacked from its paths', so the
 	 * checks that passed on the head hold for the path.

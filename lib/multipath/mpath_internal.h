@@ -46,7 +46,9 @@ int mpath_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			       struct io_comp_batch *iob,
 			       unsigned int poll_flags);
 void mpath_submit_to_path(struct bio *bio, struct mpath_head *head,
-			  struct gendisk *path_disk);
+			  struct gendisk *path_disk,
+			  struct srcu_ctr __percpu *scp)
+	__releases_shared(&head->srcu);
 void mpath_warn_no_path(struct mpath_head *head, bool requeue);
 struct mpath_head *mpath_chr_inode_head(struct inode *inode);
 

@@ -115,8 +115,9 @@ fn refresh_node<'g>(guard: &'g SrcuGuard<'_>, policy: Policy, node: i32) -> Opti
 /// A head without paths returns before reading the box, which may be gone
 /// with the driver data while the head disk is still open.
 ///
-/// Inlined into the submit path with the numa policy's cache hit; the
-/// scans, and the other policies, are calls.
+/// Inlined into the submit path with the numa policy's cache hit, the
+/// round-robin step to the next path and the queue-depth scan; the other
+/// scans are calls.
 #[inline(always)]
 pub(crate) fn find<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     if guard.no_paths() {
@@ -193,8 +194,9 @@ fn round_robin_walk<'g>(
     Some(choice.id)
 }
 
-/// The queue-depth policy, which neither needs the node nor caches.
-#[inline(never)]
+/// The queue-depth policy, which neither needs the node nor caches;
+/// inlined, as stock NVMe's scan is into its `nvme_find_path()`.
+#[inline(always)]
 fn find_queue_depth<'g>(guard: &'g SrcuGuard<'_>) -> Option<&'g Path> {
     let paths = guard.paths().map(|p| (p, info(p, Policy::QueueDepth, 0)));
     select::queue_depth(paths).map(|choice| choice.id)

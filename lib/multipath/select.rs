@@ -19,42 +19,28 @@
 /// itself, used for every path when distances do not matter.
 pub(crate) const LOCAL_DISTANCE: i32 = 10;
 
-/// The access class of a path, decoded from `mpath_device.access_state`.
+/// The access class of a path: the `mpath_device.access_state` a driver
+/// stored (`MPATH_STATE_*`), kept raw so that testing a path for a class
+/// is one compare, with no decode per path.  Only [`Access::OPTIMIZED`] and
+/// [`Access::NON_OPTIMIZED`] paths carry I/O: any other value, a valid
+/// state or not, is never used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Access {
-    /// Active/optimized.
-    Optimized,
-    /// Active/non-optimized: used only when no optimized path is usable.
-    NonOptimized,
-    /// Anything else (inaccessible, standby, transitioning, ...): never used.
-    Other,
-}
-
-impl TryFrom<i32> for Access {
-    /// The value, which is no `MPATH_STATE_*`.
-    type Error = i32;
-
-    /// Decode a C `MPATH_STATE_*` value.
-    fn try_from(state: i32) -> Result<Self, i32> {
-        match state {
-            0 => Ok(Access::Optimized),
-            1 => Ok(Access::NonOptimized),
-            2 => Ok(Access::Other),
-            _ => Err(state),
-        }
-    }
-}
+pub(crate) struct Access(i32);
 
 impl Access {
-    /// Decode the `access_state` a driver stored: a value that is no
-    /// `MPATH_STATE_*` is [`Access::Other`], so such a path is never used.
+    /// Active/optimized (`MPATH_STATE_OPTIMIZED`).
+    pub(crate) const OPTIMIZED: Self = Self(0);
+    /// Active/non-optimized (`MPATH_STATE_NONOPTIMIZED`): used only when no
+    /// optimized path is usable.
+    pub(crate) const NON_OPTIMIZED: Self = Self(1);
+    /// Anything else (inaccessible, standby, transitioning, ...): never used
+    /// (`MPATH_STATE_OTHER`).
+    pub(crate) const OTHER: Self = Self(2);
+
+    /// The class of the `access_state` a driver stored.
     #[inline(always)]
-    pub(crate) fn from_raw(state: i32) -> Self {
-        match state {
-            0 => Access::Optimized,
-            1 => Access::NonOptimized,
-            _ => Access::Other,
-        }
+    pub(crate) const fn from_raw(state: i32) -> Self {
+        Self(state)
     }
 }
 
@@ -139,10 +125,12 @@ impl<Id, K: Ord + Copy> BestPerClass<Id, K> {
         if path.disabled {
             return;
         }
-        let best = match path.access {
-            Access::Optimized => &mut self.optimized,
-            Access::NonOptimized => &mut self.non_optimized,
-            Access::Other => return,
+        let best = if path.access == Access::OPTIMIZED {
+            &mut self.optimized
+        } else if path.access == Access::NON_OPTIMIZED {
+            &mut self.non_optimized
+        } else {
+            return;
         };
         if best.as_ref().is_none_or(|&(_, k)| key < k) {
             *best = Some((id, key));
@@ -241,7 +229,7 @@ where
         if round_robin_takes(&path) {
             return Some(Choice { id, cache: true });
         }
-        if !path.disabled && path.access == Access::NonOptimized {
+        if !path.disabled && path.access == Access::NON_OPTIMIZED {
             fallback = Some(id);
         }
     }
@@ -254,8 +242,8 @@ where
         });
     }
     if !old_path.disabled
-        && (old_path.access == Access::Optimized
-            || (fallback.is_none() && old_path.access == Access::NonOptimized))
+        && (old_path.access == Access::OPTIMIZED
+            || (fallback.is_none() && old_path.access == Access::NON_OPTIMIZED))
     {
         return Some(Choice {
             id: old,
@@ -270,7 +258,7 @@ where
 /// is the choice, and it is cached.
 #[inline(always)]
 pub(crate) fn round_robin_takes(path: &PathInfo) -> bool {
-    !path.disabled && path.access == Access::Optimized
+    !path.disabled && path.access == Access::OPTIMIZED
 }
 
 /// The queue-depth policy: the optimized path with the fewest outstanding
@@ -290,14 +278,14 @@ where
         if path.disabled {
             continue;
         }
-        if path.access == Access::Optimized {
+        if path.access == Access::OPTIMIZED {
             if path.depth == 0 {
                 return Some(Choice { id, cache: false });
             }
             if path.depth < optimized_depth {
                 (optimized, optimized_depth) = (Some(id), path.depth);
             }
-        } else if path.access == Access::NonOptimized && path.depth < non_optimized_depth {
+        } else if path.access == Access::NON_OPTIMIZED && path.depth < non_optimized_depth {
             (non_optimized, non_optimized_depth) = (Some(id), path.depth);
         }
     }
@@ -343,9 +331,9 @@ mod cases {
         }
     }
 
-    const O: Access = Access::Optimized;
-    const N: Access = Access::NonOptimized;
-    const X: Access = Access::Other;
+    const O: Access = Access::OPTIMIZED;
+    const N: Access = Access::NON_OPTIMIZED;
+    const X: Access = Access::OTHER;
 
     /// Pair every path with its index, as the kernel pairs it with a pointer.
     fn ids(paths: &[PathInfo]) -> impl Iterator<Item = (usize, PathInfo)> + Clone + '_ {
@@ -374,14 +362,14 @@ mod cases {
         ensure(Access::from_raw(0) == O, "state 0 is optimized")?;
         ensure(Access::from_raw(1) == N, "state 1 is non-optimized")?;
         ensure(Access::from_raw(2) == X, "state 2 is other")?;
-        ensure(Access::from_raw(-1) == X, "a bad state is other")?;
-        ensure(Access::from_raw(i32::MAX) == X, "a bad state is other")?;
+        for bad in [-1, 3, i32::MAX] {
+            let access = Access::from_raw(bad);
+            ensure(access != O && access != N, "a bad state is neither class")?;
+        }
         ensure(Policy::from_raw(0) == Policy::Numa, "policy 0 is numa")?;
         ensure(Policy::from_raw(1) == Policy::RoundRobin, "policy 1 is rr")?;
         ensure(Policy::from_raw(2) == Policy::QueueDepth, "policy 2 is qd")?;
         ensure(Policy::from_raw(7) == Policy::Numa, "a bad policy is numa")?;
-        ensure(Access::try_from(2) == Ok(X), "state 2 decodes")?;
-        ensure(Access::try_from(3) == Err(3), "state 3 is no state")?;
         ensure(
             Policy::try_from(2) == Ok(Policy::QueueDepth),
             "policy 2 decodes",

@@ -26,9 +26,9 @@ fn paths(n: usize) -> Vec<(usize, PathInfo)> {
     (0..n)
         .map(|i| {
             let access = if i % 2 == 1 || n == 1 {
-                Access::Optimized
+                Access::OPTIMIZED
             } else {
-                Access::NonOptimized
+                Access::NON_OPTIMIZED
             };
             let info = PathInfo {
                 disabled: false,
