@@ -9,7 +9,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tree export series kernel header-check \
-	check demo soak bench insnprof checkpatch clippy prototype-guard bisect clean
+	check demo soak bench insnprof selectcost checkpatch clippy prototype-guard bisect clean
 
 help:
 	@echo "make demo          set up, build, boot under QEMU and print a report"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench         fio: stock C vs Rust libmultipath vs no multipath (REPS=5 RUNTIME=3"
 	@echo "                   MODES=\"icount wall\" CONFIGS=\"test distro\"; distro: dev/bench-distro.config)"
 	@echo "make insnprof      per-function guest instructions per I/O, stock vs patched (QEMU plugin)"
+	@echo "make selectcost    in-kernel cost of one path selection, stock nvme_find_path() vs libmultipath"
 
 setup:
 	@dev/setup.sh
@@ -70,6 +71,9 @@ bench:
 
 insnprof:
 	@dev/insnprof.sh
+
+selectcost:
+	@dev/stock-select.sh
 
 clean:
 	rm -rf out

@@ -34,7 +34,8 @@ impl Access {
     /// optimized path is usable.
     pub(crate) const NON_OPTIMIZED: Self = Self(1);
     /// Anything else (inaccessible, standby, transitioning, ...): never used
-    /// (`MPATH_STATE_OTHER`).
+    /// (`MPATH_STATE_OTHER`).  Only the tests make such paths.
+    #[cfg(any(test, CONFIG_LIBMULTIPATH_KUNIT_TEST))]
     pub(crate) const OTHER: Self = Self(2);
 
     /// The class of the `access_state` a driver stored.
