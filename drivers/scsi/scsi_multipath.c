@@ -192,6 +192,7 @@ static void scsi_mpath_head_release(struct device *dev)
 
 	ida_free(&scsi_mpath_head_ida, head->index);
 	ida_destroy(&head->path_ida);
+	mutex_destroy(&head->pr_lock);
 	bioset_exit(&head->bio_pool);
 	kfree(head);
 }
@@ -260,6 +261,7 @@ static struct scsi_mpath_head *scsi_mpath_alloc_head(const char *vpd_id)
 	}
 	kref_init(&head->ref);
 	ida_init(&head->path_ida);
+	mutex_init(&head->pr_lock);
 	head->iopolicy.iopolicy = READ_ONCE(scsi_mpath_default_iopolicy);
 	head->disk_index = -1;
 	strscpy(head->vpd_id, vpd_id);

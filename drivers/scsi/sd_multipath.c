@@ -12,6 +12,8 @@
 #include <linux/blkdev.h>
 #include <linux/module.h>
 #include <linux/multipath.h>
+#include <linux/pr.h>
+#include <linux/slab.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_host.h>
@@ -252,10 +254,11 @@ static bool sd_mpath_is_reservation(u8 opcode)
  *	their head forwards ioctls to them.
  * @arg: Its argument.
  *
- * A reservation taken through the head would hold on the one path that
- * carried it, and the head's next I/O may take another.  This catches the
- * mistake; it is no security boundary: the caller may change the CDB
- * after the check, or send it through the path's sg node on purpose.
+ * A reservation command passed through the head would act on the one I_T
+ * nexus that carried it, and the head's next I/O may take another; the
+ * head's pr_ops (IOC_PR_*) act on every path.  This catches the mistake;
+ * it is no security boundary: the caller may change the CDB after the
+ * check, or send it through the path's sg node on purpose.
  *
  * Return: 0, -EOPNOTSUPP for a reservation command, or -EFAULT.
  */
@@ -285,6 +288,235 @@ int sd_mpath_check_ioctl(unsigned int cmd, void __user *arg)
 	if (get_user(opcode, cdb))
 		return -EFAULT;
 	return sd_mpath_is_reservation(opcode) ? -EOPNOTSUPP : 0;
+}
+
+/*
+ * Persistent reservations through a head.
+ *
+ * SCSI registers a reservation key per I_T nexus, so each path of a head
+ * is a registration of its own, and a path the head's I/O may take must
+ * be registered for a "registrants only" or "all registrants" reservation
+ * to let that I/O through.  The head's pr_ops reach a path disk's through
+ * the library: REGISTER on a path disk registers on every path of its
+ * head, and is undone on the paths done so far if one path refuses;
+ * PREEMPT registers the head's other paths again if it removed them;
+ * CLEAR also forgets the head's key.  Each acts on the one path the
+ * library chose, as a reservation is held by, and read from, the logical
+ * unit; RESERVE, RELEASE and the reads only do that.  A path added later is registered with the head's key before it carries
+ * I/O.  Paths of one head all belong to this host, so registering all of
+ * them gives other initiators nothing they could not see before.
+ */
+
+/* Pin the scsi_disks of @mpath's paths, in list order. */
+static struct scsi_disk **sd_mpath_get_paths(struct mpath_head *mpath,
+					     int *nr)
+{
+	struct mpath_device *mdev;
+	struct scsi_disk **paths;
+	int n = 0;
+
+	mutex_lock(&mpath->lock);
+	list_for_each_entry(mdev, &mpath->dev_list, siblings)
+		n++;
+	paths = kmalloc_array(n, sizeof(*paths), GFP_KERNEL);
+	if (paths) {
+		n = 0;
+		list_for_each_entry(mdev, &mpath->dev_list, siblings) {
+			/* sdkp outlives its disk: keep only sdkp. */
+			paths[n] = scsi_disk(mdev->disk);
+			get_device(&paths[n]->disk_dev);
+			n++;
+		}
+	}
+	mutex_unlock(&mpath->lock);
+	*nr = n;
+	return paths;
+}
+
+static void sd_mpath_put_paths(struct scsi_disk **paths, int nr)
+{
+	while (nr--)
+		put_device(&paths[nr]->disk_dev);
+	kfree(paths);
+}
+
+/**
+ * sd_mpath_pr_register() - Register a reservation key on every path.
+ * @sdkp: The path disk the head chose.
+ * @old_key: The key the paths are registered with, unless @flags has
+ *	PR_FL_IGNORE_KEY.
+ * @new_key: The key to register, 0 to unregister.
+ * @flags: 0 or PR_FL_IGNORE_KEY.
+ *
+ * The paths are registered one after the other.  If one refuses, those
+ * registered before it go back to the key they had: @old_key, or with
+ * PR_FL_IGNORE_KEY the head's key; a path that cannot go back is logged.
+ *
+ * Return: 0, the first path's failure as sd_pr_out_command() gives it, or
+ * a negative errno.
+ */
+int sd_mpath_pr_register(struct scsi_disk *sdkp, u64 old_key, u64 new_key,
+			 u32 flags)
+{
+	struct scsi_mpath_head *head = sdkp->device->mpath_dev->head;
+	struct scsi_disk **paths;
+	u64 prev_key;
+	int i, n, ret;
+
+	mutex_lock(&head->pr_lock);
+	prev_key = (flags & PR_FL_IGNORE_KEY) ? head->pr_key : old_key;
+	paths = sd_mpath_get_paths(sdkp->mpath, &n);
+	if (!paths) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	/* The path the library chose has just left the head. */
+	ret = n ? 0 : -EWOULDBLOCK;
+	for (i = 0; i < n && !ret; i++)
+		ret = sd_pr_register_nexus(paths[i], old_key, new_key, flags);
+	if (!ret) {
+		head->pr_key = new_key;
+	} else {
+		/* Path i - 1 refused; those before it are undone. */
+		for (i -= 2; i >= 0; i--) {
+			if (sd_pr_register_nexus(paths[i], 0, prev_key,
+						 PR_FL_IGNORE_KEY))
+				sd_printk(KERN_WARNING, paths[i],
+					  "multipath: failed to restore the reservation key\n");
+		}
+	}
+	sd_mpath_put_paths(paths, n);
+out_unlock:
+	mutex_unlock(&head->pr_lock);
+	return ret;
+}
+
+/**
+ * sd_mpath_pr_preempt() - PREEMPT through one path, and register the
+ * head's other paths again.
+ * @sdkp: The path disk the head chose.
+ * @old_key: The key the paths are registered with.
+ * @new_key: The key to preempt.
+ * @type: The type of the reservation to take.
+ * @abort: PREEMPT AND ABORT.
+ *
+ * A PREEMPT removes every registration of @new_key, or with an all
+ * registrants reservation and @new_key 0 every registration, except that
+ * of the I_T nexus it came through: preempting the head's own key, for
+ * example to change the type of its reservation, also unregisters the
+ * head's other paths.  They are registered again.
+ *
+ * Return: As sd_pr_preempt_nexus().
+ */
+int sd_mpath_pr_preempt(struct scsi_disk *sdkp, u64 old_key, u64 new_key,
+			enum pr_type type, bool abort)
+{
+	struct scsi_mpath_head *head = sdkp->device->mpath_dev->head;
+	struct scsi_disk **paths;
+	int i, n, ret;
+
+	mutex_lock(&head->pr_lock);
+	ret = sd_pr_preempt_nexus(sdkp, old_key, new_key, type, abort);
+	if (ret || !head->pr_key || (new_key && new_key != head->pr_key))
+		goto out_unlock;
+	paths = sd_mpath_get_paths(sdkp->mpath, &n);
+	if (!paths)
+		goto out_unlock;
+	for (i = 0; i < n; i++) {
+		if (paths[i] != sdkp &&
+		    sd_pr_register_nexus(paths[i], 0, head->pr_key,
+					 PR_FL_IGNORE_KEY))
+			sd_printk(KERN_WARNING, paths[i],
+				  "multipath: failed to restore the reservation key\n");
+	}
+	sd_mpath_put_paths(paths, n);
+out_unlock:
+	mutex_unlock(&head->pr_lock);
+	return ret;
+}
+
+/**
+ * sd_mpath_pr_clear() - CLEAR through one path, and forget the head's key.
+ * @sdkp: The path disk the head chose.
+ * @key: The key the paths are registered with.
+ *
+ * Return: As sd_pr_clear_nexus().
+ */
+int sd_mpath_pr_clear(struct scsi_disk *sdkp, u64 key)
+{
+	struct scsi_mpath_head *head = sdkp->device->mpath_dev->head;
+	int ret;
+
+	mutex_lock(&head->pr_lock);
+	ret = sd_pr_clear_nexus(sdkp, key);
+	if (!ret)
+		head->pr_key = 0;
+	mutex_unlock(&head->pr_lock);
+	return ret;
+}
+
+/*
+ * Whether @key is registered on the logical unit, read through @sdkp:
+ * 1 if it is, 0 if not, or a negative errno.
+ */
+static int sd_mpath_pr_key_registered(struct scsi_disk *sdkp, u64 key)
+{
+	const struct pr_ops *ops = sdkp->disk->fops->pr_ops;
+	u32 nr = 32, i;
+	struct pr_keys *keys;
+	int ret;
+
+	for (;;) {
+		keys = kzalloc(struct_size(keys, keys, nr), GFP_KERNEL);
+		if (!keys)
+			return -ENOMEM;
+		keys->num_keys = nr;
+		ret = ops->pr_read_keys(sdkp->disk->part0, keys);
+		if (ret > 0)
+			ret = -EIO;	/* a PR_STS_* status */
+		if (ret || keys->num_keys <= nr)
+			break;
+		/* More keys than room: read them again, all of them. */
+		nr = keys->num_keys;
+		kfree(keys);
+	}
+	for (i = 0; !ret && i < keys->num_keys; i++) {
+		if (keys->keys[i] == key)
+			ret = 1;
+	}
+	kfree(keys);
+	return ret;
+}
+
+/*
+ * Register the head's key on a new path before it carries I/O.  If the
+ * key is no longer registered on the logical unit, another initiator
+ * preempted it or cleared the registrations: registering again would undo
+ * that, so the head forgets the key instead.  Called with head->pr_lock
+ * held.
+ */
+static void sd_mpath_pr_add_path(struct scsi_disk *sdkp,
+				 struct scsi_mpath_head *head)
+{
+	int ret;
+
+	lockdep_assert_held(&head->pr_lock);
+	if (!head->pr_key)
+		return;
+	ret = sd_mpath_pr_key_registered(sdkp, head->pr_key);
+	if (!ret) {
+		sd_printk(KERN_NOTICE, sdkp,
+			  "multipath: reservation key no longer registered, not registering the path\n");
+		head->pr_key = 0;
+		return;
+	}
+	if (ret > 0)
+		ret = sd_pr_register_nexus(sdkp, 0, head->pr_key,
+					   PR_FL_IGNORE_KEY);
+	if (ret)
+		sd_printk(KERN_WARNING, sdkp,
+			  "multipath: failed to register the reservation key: %d\n",
+			  ret);
 }
 
 /*
@@ -369,9 +601,13 @@ void sd_mpath_add(struct scsi_disk *sdkp)
 	struct scsi_mpath_device *smd = sdp->mpath_dev;
 
 	smd->mdev.disk = sdkp->disk;
+	/* A registration through the head now includes the path. */
+	mutex_lock(&smd->head->pr_lock);
+	sd_mpath_pr_add_path(sdkp, smd->head);
 	scsi_mpath_lock();
 	mpath_add_device(sdkp->mpath, &smd->mdev);
 	scsi_mpath_unlock();
+	mutex_unlock(&smd->head->pr_lock);
 	scsi_mpath_attach(smd, sdkp->mpath);
 	scsi_mpath_update_state(sdp);
 	mpath_device_set_live(&smd->mdev);

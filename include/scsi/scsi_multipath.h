@@ -17,6 +17,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/multipath.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -41,6 +42,10 @@ struct scsi_device;
  * @disk_index: sd index of the head disk; owned by sd.
  * @disk_paths: sd paths probed and not yet released; owned by sd, under
  *	scsi_mpath_lock().
+ * @pr_lock: Serialises the reservation key registrations of the paths;
+ *	owned by sd.
+ * @pr_key: The reservation key registered through the head disk on every
+ *	path, 0 for none; owned by sd, under @pr_lock.
  * @vpd_id: The designator the members share.
  */
 struct scsi_mpath_head {
@@ -54,6 +59,8 @@ struct scsi_mpath_head {
 	struct mpath_head __rcu *mpath;
 	int disk_index;
 	unsigned int disk_paths;
+	struct mutex pr_lock;	/* serialises the paths' registrations */
+	u64 pr_key;
 	char vpd_id[SCSI_MPATH_VPD_ID_LEN];
 };
 

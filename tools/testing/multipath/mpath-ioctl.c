@@ -11,11 +11,20 @@
  *   mpath-ioctl read64 DEV             NVME_IOCTL_IO64_CMD, read of LBA 0
  *   mpath-ioctl getgeo DEV             HDIO_GETGEO
  *   mpath-ioctl size DEV               BLKGETSIZE64
- *   mpath-ioctl pr-register DEV KEY    IOC_PR_REGISTER (new key KEY)
- *   mpath-ioctl pr-reserve DEV KEY     IOC_PR_RESERVE, write exclusive
+ *   mpath-ioctl pr-register DEV KEY [OLD]
+ *                                      IOC_PR_REGISTER: new key KEY, old
+ *                                      key OLD (default 0)
+ *   mpath-ioctl pr-register-ignore DEV KEY
+ *                                      IOC_PR_REGISTER, PR_FL_IGNORE_KEY
+ *   mpath-ioctl pr-reserve DEV KEY [TYPE]
+ *                                      IOC_PR_RESERVE, enum pr_type TYPE
+ *                                      (default 1, write exclusive)
+ *   mpath-ioctl pr-preempt DEV KEY OLD TYPE
+ *                                      IOC_PR_PREEMPT: preempt OLD with KEY
  *   mpath-ioctl pr-read-keys DEV       IOC_PR_READ_KEYS
  *   mpath-ioctl pr-read-resv DEV       IOC_PR_READ_RESERVATION
- *   mpath-ioctl pr-release DEV KEY     IOC_PR_RELEASE, write exclusive
+ *   mpath-ioctl pr-release DEV KEY [TYPE]
+ *                                      IOC_PR_RELEASE
  *   mpath-ioctl pr-clear DEV KEY       IOC_PR_CLEAR
  *   mpath-ioctl sg DEV CDB             SG_IO with CDB (hex, e.g. 5e00...),
  *                                      up to 512 bytes in; prints the SCSI
@@ -27,7 +36,8 @@
  * With MPATH_IOCTL_UID=N in the environment the device is opened as
  * root and the ioctl issued after switching to user N (no capabilities).
  *
- * Exit status 0 on success; on failure it prints "error <errno> ...".
+ * Exit status 0 on success; on failure it prints "error <errno> ...", or
+ * for a reservation the device refused "status <PR_STS_* in hex>".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -65,6 +75,28 @@ static int fail(const char *what)
 {
 	printf("error %d %s: %s\n", errno, what, strerror(errno));
 	return 1;
+}
+
+/*
+ * The end of a reservation ioctl: the block layer returns the device's
+ * refusal as a positive PR_STS_* status, an error as -1 with errno.
+ */
+static int pr_done(const char *op, int ret)
+{
+	if (ret < 0)
+		return fail(op);
+	if (ret > 0) {
+		printf("status 0x%x\n", ret);
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
+/* Argument N as a number, or DEF if there are not that many. */
+static __u64 arg(int argc, char **argv, int n, __u64 def)
+{
+	return argc > n ? strtoull(argv[n], NULL, 0) : def;
 }
 
 /* SG_IO with the CDB given in hex, data in to buf. */
@@ -191,29 +223,36 @@ int main(int argc, char **argv)
 		if (ioctl(fd, BLKGETSIZE64, &size))
 			return fail("BLKGETSIZE64");
 		printf("size %llu\n", (unsigned long long)size);
-	} else if (!strcmp(op, "pr-register")) {
-		struct pr_registration r = { .new_key = key };
+	} else if (!strcmp(op, "pr-register") ||
+		   !strcmp(op, "pr-register-ignore")) {
+		struct pr_registration r = {
+			.old_key = arg(argc, argv, 4, 0),
+			.new_key = key,
+			.flags = !strcmp(op, "pr-register") ? 0 : PR_FL_IGNORE_KEY,
+		};
 
-		if (ioctl(fd, IOC_PR_REGISTER, &r))
-			return fail(op);
-		printf("ok\n");
+		return pr_done(op, ioctl(fd, IOC_PR_REGISTER, &r));
 	} else if (!strcmp(op, "pr-clear")) {
 		struct pr_clear c = { .key = key };
 
-		if (ioctl(fd, IOC_PR_CLEAR, &c))
-			return fail(op);
-		printf("ok\n");
+		return pr_done(op, ioctl(fd, IOC_PR_CLEAR, &c));
 	} else if (!strcmp(op, "pr-reserve") || !strcmp(op, "pr-release")) {
 		struct pr_reservation r = {
 			.key = key,
-			.type = PR_WRITE_EXCLUSIVE,
+			.type = arg(argc, argv, 4, PR_WRITE_EXCLUSIVE),
 		};
 		unsigned long req = !strcmp(op, "pr-reserve") ?
 			IOC_PR_RESERVE : IOC_PR_RELEASE;
 
-		if (ioctl(fd, req, &r))
-			return fail(op);
-		printf("ok\n");
+		return pr_done(op, ioctl(fd, req, &r));
+	} else if (!strcmp(op, "pr-preempt")) {
+		struct pr_preempt p = {
+			.old_key = arg(argc, argv, 4, 0),
+			.new_key = key,
+			.type = arg(argc, argv, 5, PR_WRITE_EXCLUSIVE),
+		};
+
+		return pr_done(op, ioctl(fd, IOC_PR_PREEMPT, &p));
 	} else if (!strcmp(op, "pr-read-keys")) {
 		__u64 keys[8];
 		struct pr_read_keys rk = {
@@ -222,8 +261,9 @@ int main(int argc, char **argv)
 		};
 		unsigned int i;
 
-		if (ioctl(fd, IOC_PR_READ_KEYS, &rk))
-			return fail(op);
+		ret = ioctl(fd, IOC_PR_READ_KEYS, &rk);
+		if (ret)
+			return pr_done(op, ret);
 		printf("keys %u:", rk.num_keys);
 		for (i = 0; i < rk.num_keys && i < 8; i++)
 			printf(" 0x%llx", (unsigned long long)keys[i]);
@@ -231,8 +271,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(op, "pr-read-resv")) {
 		struct pr_read_reservation rr = { 0 };
 
-		if (ioctl(fd, IOC_PR_READ_RESERVATION, &rr))
-			return fail(op);
+		ret = ioctl(fd, IOC_PR_READ_RESERVATION, &rr);
+		if (ret)
+			return pr_done(op, ret);
 		printf("key 0x%llx type %u\n", (unsigned long long)rr.key,
 		       rr.type);
 	} else if (!strcmp(op, "sg")) {

@@ -27,6 +27,12 @@ modprobe scsi_dh_alua
 check scsi_lio_target_modules sh -c "modprobe target_core_mod && modprobe tcm_loop"
 grep -q configfs /proc/mounts || mount -t configfs none /sys/kernel/config
 
+# Reservations registered with APTPL (as sd registers them) are written
+# to a file under the target's dbroot, which must exist: without it the
+# target registers the key and then fails the command.
+mkdir -p /tmp/lio/pr
+echo /tmp/lio > $T/dbroot
+
 # The LU: 32 MiB of ramdisk with a unit serial number, which gives it the
 # NAA designator (VPD page 0x83) that groups its paths.
 mkdir -p $LU
@@ -183,6 +189,105 @@ echo 0 > $GA/alua_access_state
 echo 1 > $GB/alua_access_state
 check scsi_lio_tur_port1_optimized wait_until 100 tur_is $m1 active/optimized
 check scsi_lio_tur_io_back wait_until 100 reads_go_to $p1
+
+# Persistent reservations through the head (IOC_PR_*).  SCSI registers a
+# key per I_T nexus: the head registers it on every path, so READ KEYS
+# lists it once per path, and LIO once per initiator port (configfs).
+PR=$LU/pr
+I1=naa.50014050000000a1
+I2=naa.50014050000000a2
+sgof() { echo "/dev/$(ls /sys/class/scsi_device/$1/device/scsi_generic)"; }
+# persist MEMBER ARGS...: sg_persist through a member's own sg node, behind
+# the head's back (as another program or another host's tools would).
+persist() {
+	_dev=$(sgof "$1")
+	shift
+	hostrun /usr/bin/sg_persist --no-inquiry "$@" "$_dev" >/dev/null 2>&1
+}
+# lio_regs KEY: the initiator ports LIO has registered with KEY (hex).
+lio_regs() {
+	grep -i "Key: 0x0*$1 " $PR/res_pr_registered_i_pts |
+		grep -o 'naa\.[0-9a-f]*' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+pr() {
+	_op=$1
+	shift
+	mpath-ioctl "pr-$_op" /dev/$head "$@"
+}
+expect_eq scsi_lio_pr_register ok "$(pr register 0xabc)"
+expect_eq scsi_lio_pr_keys_every_path "keys 2: 0xabc 0xabc" "$(pr read-keys)"
+expect_eq scsi_lio_pr_target_registrations "$I1 $I2" "$(lio_regs abc)"
+
+# A registrants-only reservation, with I/O through both paths: both
+# groups optimized, round-robin.  A path left unregistered would fail its
+# writes with a reservation conflict, which is no path error.
+expect_eq scsi_lio_pr_reserve ok "$(pr reserve 0xabc 3)"
+expect_eq scsi_lio_pr_read_reservation "key 0xabc type 3" "$(pr read-resv)"
+check scsi_lio_pr_target_reservation grep -q "Registrants Only" $PR/res_pr_type
+echo 0 > $GB/alua_access_state
+echo round-robin > /sys/block/$head/device/iopolicy
+check scsi_lio_pr_both_optimized wait_until 100 tur_is $m2 active/optimized
+w1=$(writes $p1)
+w2=$(writes $p2)
+fio_verify scsiliopr /dev/$head 2
+fio_result scsiliopr scsi_lio_pr_io
+check scsi_lio_pr_io_both_paths test "$(writes $p1)" -gt "$w1" -a "$(writes $p2)" -gt "$w2"
+say "LIO reservation (write exclusive, registrants only) held through the head;" \
+	"writes on $p1 $w1 -> $(writes $p1), on $p2 $w2 -> $(writes $p2)"
+
+# PREEMPT of the head's own key changes the reservation's type; the
+# target also drops the registrations of the key on the other nexuses,
+# which the head registers again.
+expect_eq scsi_lio_pr_preempt_own ok "$(pr preempt 0xabc 0xabc 4)"
+expect_eq scsi_lio_pr_preempt_type "key 0xabc type 4" "$(pr read-resv)"
+expect_eq scsi_lio_pr_preempt_keeps_paths "$I1 $I2" "$(lio_regs abc)"
+expect_eq scsi_lio_pr_release ok "$(pr release 0xabc 4)"
+expect_eq scsi_lio_pr_released "key 0x0 type 0" "$(pr read-resv)"
+
+# A REGISTER that one path refuses is undone on the others: port 2's
+# nexus is re-registered behind the head's back with another key, so
+# REGISTER 0xabc -> 0x123 meets a reservation conflict there.
+persist $m2 --out --register-ignore --param-sark=0xdef
+expect_eq scsi_lio_pr_other_key "$I2" "$(lio_regs def)"
+expect_eq scsi_lio_pr_register_conflict "status 0x18" "$(pr register 0x123 0xabc)"
+expect_eq scsi_lio_pr_register_undone "$I1" "$(lio_regs abc)"
+expect_eq scsi_lio_pr_register_no_new_key "" "$(lio_regs 123)"
+expect_eq scsi_lio_pr_register_ignore ok "$(pr register-ignore 0xabc)"
+expect_eq scsi_lio_pr_register_ignore_every_path "$I1 $I2" "$(lio_regs abc)"
+
+# replug PORT: take the LU away from a tcm_loop port and give it back;
+# the path leaves the head and comes back as a new sd disk.
+npaths_is() { [ "$(npaths $head)" = "$1" ]; }
+replug() {
+	rm "$(port $1)/lun/lun_0/virtual_scsi_port"
+	wait_until 100 npaths_is 1 || return 1
+	ln -s $LU "$(port $1)/lun/lun_0/virtual_scsi_port"
+	wait_until 150 npaths_is 2
+}
+# A path that comes back is registered before it carries I/O: its
+# registration was dropped while it was away.
+persist $m2 --out --register-ignore --param-sark=0
+expect_eq scsi_lio_pr_path_unregistered "$I1" "$(lio_regs abc)"
+check scsi_lio_pr_path_back replug 2
+m2=$(member 2)
+p2=$(scsi_path_of $m2)
+expect_eq scsi_lio_pr_path_back_registered "$I1 $I2" "$(lio_regs abc)"
+# Unless the key is gone from the logical unit (another initiator
+# preempted it): registering the returning path would undo the fencing.
+persist $m1 --out --register-ignore --param-sark=0
+persist $m2 --out --register-ignore --param-sark=0
+check scsi_lio_pr_fenced_path_back replug 2
+m2=$(member 2)
+p2=$(scsi_path_of $m2)
+expect_eq scsi_lio_pr_fenced_not_registered "" "$(lio_regs abc)"
+check scsi_lio_pr_fenced_logged sh -c \
+	"dmesg | grep -q 'multipath: reservation key no longer registered'"
+
+# CLEAR through the head removes every registration.
+expect_eq scsi_lio_pr_register_again ok "$(pr register 0xabc)"
+expect_eq scsi_lio_pr_clear ok "$(pr clear 0xabc)"
+expect_eq scsi_lio_pr_cleared "keys 0:" "$(pr read-keys)"
+check scsi_lio_pr_target_cleared grep -q None $PR/res_pr_registered_i_pts
 
 # Tear the target down under the head: the paths and the head go.
 for i in 2 1; do
