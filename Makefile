@@ -21,7 +21,7 @@ help:
 	@echo "make kernel        configure (tinyconfig + fragment) and build the test kernel"
 	@echo "make header-check  include/linux/multipath.h and lib/multipath/abi.rs agree"
 	@echo "make bisect        build the kernel at every patch of the series"
-	@echo "make soak          CYCLES=N (default 200) ANA flips, resets, deletes under fio verify"
+	@echo "make soak          CYCLES=N (default 200) SOAK=\"nvme scsi\": path events under fio verify"
 	@echo "make bench         fio: stock C vs Rust libmultipath vs no multipath (REPS=5 RUNTIME=3"
 	@echo "                   MODES=\"icount wall\" CONFIGS=\"test distro\"; distro: dev/bench-distro.config)"
 	@echo "make insnprof      per-function guest instructions per I/O, stock vs patched (QEMU plugin)"
@@ -64,7 +64,7 @@ demo:
 	@dev/demo.sh
 
 soak:
-	@CYCLES=$(CYCLES) dev/soak.sh
+	@CYCLES=$(CYCLES) SOAK="$(SOAK)" dev/soak.sh
 
 bench:
 	@dev/bench.sh

@@ -148,17 +148,17 @@ if step kernel-build "$ROOT/dev/kernel.sh"; then
 	step build-without-nvme-multipath-and-kunit-suites "$ROOT/dev/nomultipath.sh"
 	step every-patch-builds "$ROOT/dev/bisect.sh"
 	# soakloop/soaktcp: the 10-cycle version of make soak.
-	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp,soakloop,soaktcp,nvmetsingle
+	boot modular "$BUILD" kunit,qemunvme,scsidebug,nvmetloop,nvmettcp,soakloop,soaktcp,nvmetsingle,mptoolsoff
 	# Native SCSI multipath loads scsi_mod with multipath=on or always,
 	# which scsidebug (multipath off) must not have loaded before: a boot
 	# of its own for each.
-	boot modular-scsi "$BUILD" scsimpath,scsilio
+	boot modular-scsi "$BUILD" scsimpath,scsilio,soakscsi,mptoolson
 	boot modular-scsi-always "$BUILD" scsialways
 	# The unpatched base, built first by every-patch-builds from the same
 	# config (minus the series' symbols).
 	echo "== kernel: unpatched 7.3.4, same config (baseline)"
 	if [ -f "$CACHE/build-baseline/arch/x86/boot/bzImage" ]; then
-		boot baseline "$CACHE/build-baseline" qemunvme,scsidebug,nvmetloop,nvmettcp,nvmetsingle mpkernel=baseline
+		boot baseline "$CACHE/build-baseline" qemunvme,scsidebug,nvmetloop,nvmettcp,nvmetsingle,mptoolsoff mpkernel=baseline
 		parity modular baseline
 	else
 		failt "baseline kernel" "no unpatched kernel in $CACHE/build-baseline (see every-patch-builds)"

@@ -1,10 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make soak CYCLES=N: build the test kernel (incrementally), boot it and run
-# N cycles (default 200) of ANA flips, controller resets and controller
-# delete plus reconnect under fio verify, on nvmet loop and on nvmet tcp.
-# Prints the cycles done, verify errors, I/O errors and kernel warnings per
-# transport; exits non-zero unless every count is as it should be.
+# N cycles (default 200) of path events under fio verify:
+#   nvme  ANA flips, controller resets and controller delete plus reconnect,
+#         on nvmet loop and on nvmet tcp (guest soak.sh);
+#   scsi  native SCSI multipath: ALUA flips, path offline/online and a port
+#         unplugged and plugged on an LIO target; hosts added and removed,
+#         transport errors and path offline/online on scsi_debug (guest
+#         soakscsi.sh).
+# SOAK="nvme scsi" (default) chooses.  Prints the cycles done, verify
+# errors, I/O errors and kernel warnings per target; exits non-zero unless
+# every count is as it should be.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -12,27 +18,41 @@ CYCLES=${CYCLES:-200}
 case $CYCLES in
 '' | *[!0-9]*) die "CYCLES must be a number, got '$CYCLES'" ;;
 esac
+SOAK=${SOAK:-nvme scsi}
+scenarios=
+want=0
+for t in $SOAK; do
+	case $t in
+	nvme) scenarios=$scenarios,soakloop,soaktcp ;;
+	scsi) scenarios=$scenarios,soakscsi ;;
+	*) die "SOAK: unknown '$t' (nvme, scsi)" ;;
+	esac
+	want=$((want + 2))
+done
+[ "$want" -gt 0 ] || die "SOAK is empty (nvme, scsi)"
 OUT=$ROOT/out/soak
 mkdir -p "$OUT"
 "$ROOT/dev/kernel.sh" > "$OUT/kernel-build.log" 2>&1 ||
 	die "kernel build failed, see $OUT/kernel-build.log"
 "$ROOT/tools/testing/multipath/mkinitramfs.sh" "$BUILD/mods" "$OUT/initrd.gz"
-# About 10 s per cycle and transport under TCG, plus boot and set-up.
-timeout=$((300 + 25 * CYCLES))
-log "booting for $CYCLES cycles per transport (timeout ${timeout} s)"
+# About 10 s per cycle and target under TCG, plus boot and set-up.  scsi
+# runs in the same boot: the NVMe scenarios do not load scsi_mod, which
+# soakscsi loads with multipath=on.
+timeout=$((300 + 13 * want * CYCLES))
+log "booting for $CYCLES cycles per target: ${scenarios#,} (timeout ${timeout} s)"
 start=$SECONDS
 "$ROOT/tools/testing/multipath/run-qemu.sh" -k "$BUILD/arch/x86/boot/bzImage" \
-	-i "$OUT/initrd.gz" -t soakloop,soaktcp -l "$OUT/console.log" \
+	-i "$OUT/initrd.gz" -t "${scenarios#,}" -l "$OUT/console.log" \
 	-T "$timeout" -a "mpcycles=$CYCLES"
 tr -d '\r' < "$OUT/console.log" > "$OUT/console.log.clean"
-echo "soak: $CYCLES cycles per transport, $((SECONDS - start)) s"
+echo "soak: $CYCLES cycles per target, $((SECONDS - start)) s"
 grep '^MPSOAK' "$OUT/console.log.clean" | sed 's/^MPSOAK /  /'
 splats=$(grep -cE "$SPLAT" "$OUT/console.log.clean")
 echo "  kernel warnings in the console log: $splats"
 fails=$(grep -c '^MPTEST fail' "$OUT/console.log.clean")
 grep '^MPTEST fail' "$OUT/console.log.clean" | sed 's/^/  /'
 nsoak=$(grep -c '^MPSOAK' "$OUT/console.log.clean")
-if [ "$fails" = 0 ] && [ "$splats" = 0 ] && [ "$nsoak" = 2 ] &&
+if [ "$fails" = 0 ] && [ "$splats" = 0 ] && [ "$nsoak" = "$want" ] &&
 	grep -q '^MPTEST done' "$OUT/console.log.clean"; then
 	echo "soak passed"
 else

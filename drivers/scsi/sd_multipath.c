@@ -297,12 +297,17 @@ int sd_mpath_check_ioctl(unsigned int cmd, void __user *arg)
  * is a registration of its own, and a path the head's I/O may take must
  * be registered for a "registrants only" or "all registrants" reservation
  * to let that I/O through.  The head's pr_ops reach a path disk's through
- * the library: REGISTER on a path disk registers on every path of its
- * head, and is undone on the paths done so far if one path refuses;
- * PREEMPT registers the head's other paths again if it removed them;
- * CLEAR also forgets the head's key.  Each acts on the one path the
- * library chose, as a reservation is held by, and read from, the logical
- * unit; RESERVE, RELEASE and the reads only do that.  A path added later is registered with the head's key before it carries
+ * the library, which chose a usable path:
+ *   - REGISTER registers on every path of the head, and is undone on the
+ *     paths done so far if one path refuses;
+ *   - RESERVE goes through the chosen path, and succeeds if the head's
+ *     host holds the reservation already, through another path;
+ *   - RELEASE goes through every path, since any may hold it;
+ *   - PREEMPT goes through the chosen path, and registers the head's
+ *     other paths again if it removed them;
+ *   - CLEAR goes through the chosen path and forgets the head's key;
+ *   - the reads go through the chosen path: every nexus reads the same.
+ * A path added later is registered with the head's key before it carries
  * I/O.  Paths of one head all belong to this host, so registering all of
  * them gives other initiators nothing they could not see before.
  */
@@ -384,6 +389,73 @@ int sd_mpath_pr_register(struct scsi_disk *sdkp, u64 old_key, u64 new_key,
 				sd_printk(KERN_WARNING, paths[i],
 					  "multipath: failed to restore the reservation key\n");
 		}
+	}
+	sd_mpath_put_paths(paths, n);
+out_unlock:
+	mutex_unlock(&head->pr_lock);
+	return ret;
+}
+
+/**
+ * sd_mpath_pr_reserve() - RESERVE through one path.
+ * @sdkp: The path disk the head chose.
+ * @key: The key the paths are registered with.
+ * @type: The type of the reservation.
+ *
+ * Unless all registrants hold it, a reservation is held by the one I_T
+ * nexus that took it, and a RESERVE through another one conflicts, even
+ * with the same key and type.  Through the head, the host holds it: if
+ * the logical unit is reserved with @key and @type already, the RESERVE
+ * succeeds, as it would on the holding nexus.
+ *
+ * Return: As sd_pr_reserve_nexus().
+ */
+int sd_mpath_pr_reserve(struct scsi_disk *sdkp, u64 key, enum pr_type type)
+{
+	const struct pr_ops *ops = sdkp->disk->fops->pr_ops;
+	struct pr_held_reservation rsv = { };
+	int ret;
+
+	ret = sd_pr_reserve_nexus(sdkp, key, type);
+	if (ret != PR_STS_RESERVATION_CONFLICT)
+		return ret;
+	if (!ops->pr_read_reservation(sdkp->disk->part0, &rsv) &&
+	    rsv.key == key && rsv.type == type)
+		return 0;
+	return ret;
+}
+
+/**
+ * sd_mpath_pr_release() - RELEASE through every path.
+ * @sdkp: The path disk the head chose.
+ * @key: The key the paths are registered with.
+ * @type: The type of the reservation.
+ *
+ * The nexus that holds the reservation may be any path of the head; a
+ * RELEASE through a registered nexus that does not hold it does nothing
+ * and succeeds, so it goes through all of them.
+ *
+ * Return: 0, the first path's failure as sd_pr_release_nexus() gives it,
+ * or a negative errno.
+ */
+int sd_mpath_pr_release(struct scsi_disk *sdkp, u64 key, enum pr_type type)
+{
+	struct scsi_mpath_head *head = sdkp->device->mpath_dev->head;
+	struct scsi_disk **paths;
+	int i, n, ret;
+
+	mutex_lock(&head->pr_lock);
+	paths = sd_mpath_get_paths(sdkp->mpath, &n);
+	if (!paths) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	ret = n ? 0 : -EWOULDBLOCK;
+	for (i = 0; i < n; i++) {
+		int err = sd_pr_release_nexus(paths[i], key, type);
+
+		if (!ret)
+			ret = err;
 	}
 	sd_mpath_put_paths(paths, n);
 out_unlock:

@@ -111,6 +111,9 @@ wait_until() {
 	"$@"
 }
 
+# writes_above DEV N: DEV has completed more than N writes.
+writes_above() { [ "$(writes "$1")" -gt "$2" ]; }
+
 # heads: the SCSI multipath head disks (sd disks with a multipath/
 # directory), sorted, on one line.
 heads() {
@@ -118,6 +121,9 @@ heads() {
 		[ -d "$_d/multipath" ] && echo "${_d##*/}"
 	done | sort | tr '\n' ' ' | sed 's/ $//'
 }
+
+# no_heads_left: no SCSI multipath head disk exists.
+no_heads_left() { [ -z "$(heads)" ]; }
 
 # scsi_path_of H:C:T:L: the hidden path disk of the SCSI head $head whose
 # member is the scsi_device H:C:T:L.

@@ -38,4 +38,5 @@ expect_eq scsi_always_data "$(md5sum < /tmp/apattern)" \
 check scsi_always_path_carries_io test "$(($(reads "$p1") - r0))" -ge 64
 
 rmmod scsi_debug
-check scsi_always_heads_gone wait_until 100 test -z "$(ls /sys/class/scsi_mpath_device)"
+no_mpath_devices() { [ -z "$(ls /sys/class/scsi_mpath_device)" ]; }
+check scsi_always_heads_gone wait_until 100 no_mpath_devices

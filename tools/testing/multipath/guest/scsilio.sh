@@ -1,9 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Native SCSI multipath on an LIO target (scsi_mod multipath=on): one
-# ramdisk LU exported through two tcm_loop target ports, each a SCSI host
-# of its own, with implicit ALUA: port 1 (target 1) is in the default
-# target port group, port 2 (target 2) in group "b".  Writing a group's
-# alua_access_state makes the target report the new state.
+# ramdisk LU through two tcm_loop ports in two implicit ALUA groups, see
+# lio.sh.
 #
 # LIO establishes the "asymmetric access state changed" unit attention
 # only on the I_T nexuses of the ports in the group that changed, and the
@@ -11,73 +9,9 @@
 # below changes the group of the path that carries the I/O, or sends a
 # TEST UNIT READY through the other port, as a path checker would.
 . /tests/lib.sh
+. /tests/lio.sh
+lio_setup scsi_lio
 
-T=/sys/kernel/config/target
-LU=$T/core/rd_mcp_0/lu0
-GA=$LU/alua/default_tg_pt_gp
-GB=$LU/alua/b
-port() { echo "$T/loopback/naa.500140500000000$1/tpgt_$1"; }
-
-if [ ! -e /sys/module/scsi_mod ]; then
-	modprobe scsi_mod multipath=on
-fi
-modprobe sd_mod
-modprobe sg 2>/dev/null
-modprobe scsi_dh_alua
-check scsi_lio_target_modules sh -c "modprobe target_core_mod && modprobe tcm_loop"
-grep -q configfs /proc/mounts || mount -t configfs none /sys/kernel/config
-
-# Reservations registered with APTPL (as sd registers them) are written
-# to a file under the target's dbroot, which must exist: without it the
-# target registers the key and then fails the command.
-mkdir -p /tmp/lio/pr
-echo /tmp/lio > $T/dbroot
-
-# The LU: 32 MiB of ramdisk with a unit serial number, which gives it the
-# NAA designator (VPD page 0x83) that groups its paths.
-mkdir -p $LU
-echo rd_pages=8192 > $LU/control
-echo 5e1f0c2a-77d4-4b8e-9c1a-2f6d3b8e4a90 > $LU/wwn/vpd_unit_serial
-echo 1 > $LU/enable
-mkdir $GB
-echo 2 > $GB/tg_pt_gp_id
-echo 1 > $GB/alua_access_type
-echo 1 > $GA/alua_access_type
-echo 1 > $GB/alua_access_state
-for i in 1 2; do
-	mkdir -p "$(port $i)/lun/lun_0"
-	echo "naa.50014050000000a$i" > "$(port $i)/nexus"
-	ln -s $LU "$(port $i)/lun/lun_0/virtual_scsi_port"
-done
-echo b > "$(port 2)/lun/lun_0/alua_tg_pt_gp"
-
-# The head and its members, found by target number (= port).
-member() {
-	for _m in /sys/class/scsi_device/*:0:$1:0; do
-		case "$(cat $_m/device/vendor 2>/dev/null)" in
-		LIO-ORG*) echo "${_m##*/}" ;;
-		esac
-	done
-}
-lio_head() {
-	head=$(heads)
-	[ -n "$head" ] && [ "$(npaths $head)" = 2 ]
-}
-# tur MEMBER: TEST UNIT READY through a member's sg node.
-tur() {
-	_sg=$(ls /sys/class/scsi_device/$1/device/scsi_generic)
-	hostrun /usr/bin/sg_turs "/dev/$_sg" >/dev/null 2>&1
-}
-# tur_is MEMBER STATE: a TEST UNIT READY through MEMBER, then its state.
-tur_is() {
-	tur "$1"
-	access_is "$1" "$2"
-}
-# read_is MEMBER STATE: one read through the head, then MEMBER's state.
-read_is() {
-	dd if=/dev/$head of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
-	access_is "$1" "$2"
-}
 check scsi_lio_head_two_paths wait_until 150 lio_head
 m1=$(member 1)
 m2=$(member 2)
@@ -112,7 +46,7 @@ echo 0 > $GB/alua_access_state
 echo 1 > $GA/alua_access_state
 check scsi_lio_flip_port2_optimized wait_until 100 access_is $m2 active/optimized
 check scsi_lio_flip_port1_nonoptimized wait_until 100 access_is $m1 active/non-optimized
-check scsi_lio_flip_io_moves wait_until 100 test "$(writes $p2)" -gt "$w2"
+check scsi_lio_flip_io_moves wait_until 100 writes_above $p2 "$w2"
 say "LIO ALUA flip under fio verify: $p2 optimized, $p1 non-optimized," \
 	"writes on $p2 $w2 -> $(writes $p2)"
 # And back, while fio still runs: now port 2 carries the I/O.
@@ -135,8 +69,7 @@ echo 0 > $GB/alua_access_state &
 tb=$!
 echo 1 > $GA/alua_access_state &
 ta=$!
-check scsi_lio_slow_transition_target wait_until 20 \
-	test "$(cat $GA/alua_access_state)" = 15
+check scsi_lio_slow_transition_target wait_until 20 alua_state_is $GA 15
 wait $tb $ta
 check scsi_lio_slow_transition_under_io kill -0 $fiopid
 check scsi_lio_slow_transition_port2 wait_until 100 read_is $m2 active/optimized
@@ -232,6 +165,10 @@ w2=$(writes $p2)
 fio_verify scsiliopr /dev/$head 2
 fio_result scsiliopr scsi_lio_pr_io
 check scsi_lio_pr_io_both_paths test "$(writes $p1)" -gt "$w1" -a "$(writes $p2)" -gt "$w2"
+# The host holds the reservation: RESERVE again succeeds through either
+# path (round-robin alternates), though LIO's holder is one nexus.
+expect_eq scsi_lio_pr_reserve_again ok "$(pr reserve 0xabc 3)"
+expect_eq scsi_lio_pr_reserve_again_other_path ok "$(pr reserve 0xabc 3)"
 say "LIO reservation (write exclusive, registrants only) held through the head;" \
 	"writes on $p1 $w1 -> $(writes $p1), on $p2 $w2 -> $(writes $p2)"
 
@@ -241,8 +178,10 @@ say "LIO reservation (write exclusive, registrants only) held through the head;"
 expect_eq scsi_lio_pr_preempt_own ok "$(pr preempt 0xabc 0xabc 4)"
 expect_eq scsi_lio_pr_preempt_type "key 0xabc type 4" "$(pr read-resv)"
 expect_eq scsi_lio_pr_preempt_keeps_paths "$I1 $I2" "$(lio_regs abc)"
+# RELEASE through the head releases whichever path holds it.
 expect_eq scsi_lio_pr_release ok "$(pr release 0xabc 4)"
 expect_eq scsi_lio_pr_released "key 0x0 type 0" "$(pr read-resv)"
+check scsi_lio_pr_target_released grep -q "No SPC-3 Reservation holder" $PR/res_pr_holder_tg_port
 
 # A REGISTER that one path refuses is undone on the others: port 2's
 # nexus is re-registered behind the head's back with another key, so
@@ -255,15 +194,6 @@ expect_eq scsi_lio_pr_register_no_new_key "" "$(lio_regs 123)"
 expect_eq scsi_lio_pr_register_ignore ok "$(pr register-ignore 0xabc)"
 expect_eq scsi_lio_pr_register_ignore_every_path "$I1 $I2" "$(lio_regs abc)"
 
-# replug PORT: take the LU away from a tcm_loop port and give it back;
-# the path leaves the head and comes back as a new sd disk.
-npaths_is() { [ "$(npaths $head)" = "$1" ]; }
-replug() {
-	rm "$(port $1)/lun/lun_0/virtual_scsi_port"
-	wait_until 100 npaths_is 1 || return 1
-	ln -s $LU "$(port $1)/lun/lun_0/virtual_scsi_port"
-	wait_until 150 npaths_is 2
-}
 # A path that comes back is registered before it carries I/O: its
 # registration was dropped while it was away.
 persist $m2 --out --register-ignore --param-sark=0
@@ -289,21 +219,4 @@ expect_eq scsi_lio_pr_clear ok "$(pr clear 0xabc)"
 expect_eq scsi_lio_pr_cleared "keys 0:" "$(pr read-keys)"
 check scsi_lio_pr_target_cleared grep -q None $PR/res_pr_registered_i_pts
 
-# Tear the target down under the head: the paths and the head go.
-for i in 2 1; do
-	rm "$(port $i)/lun/lun_0/virtual_scsi_port"
-	rmdir "$(port $i)/lun/lun_0"
-done
-check scsi_lio_paths_gone wait_until 150 test -z "$(heads)"
-teardown() {
-	for _d in "$(port 2)" $T/loopback/naa.5001405000000002 "$(port 1)" \
-		$T/loopback/naa.5001405000000001 $T/loopback $GB $LU $T/core/rd_mcp_0; do
-		rmdir "$_d" || { echo "teardown: rmdir $_d failed"; return 1; }
-	done
-}
-check scsi_lio_teardown teardown
-# The fabric directory held tcm_loop, the HBA the backstore; the target
-# core may stay busy a moment after its last HBA went.
-unload() { [ ! -e /sys/module/$1 ] || rmmod $1 2>/dev/null; }
-lio_unload() { unload tcm_loop && unload target_core_mod; }
-check scsi_lio_unload wait_until 50 lio_unload
+lio_teardown scsi_lio

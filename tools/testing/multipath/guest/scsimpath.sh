@@ -383,7 +383,8 @@ check scsi_mpath_grouping_gone wait_until 100 no_heads
 # leaves the devices alone: two stock disks, no head.
 modprobe scsi_debug vpd_use_hostno=1 add_host=2 num_tgts=1 max_luns=1 \
 	dev_size_mb=16 delay=0
-check scsi_mpath_no_tpgs_stock_disks wait_until 100 test "$(sd_names)" = 2
+sd_names_are() { [ "$(sd_names)" = "$1" ]; }
+check scsi_mpath_no_tpgs_stock_disks wait_until 100 sd_names_are 2
 expect_eq scsi_mpath_no_tpgs_no_head "" "$(ls /sys/class/scsi_mpath_device)"
 rmmod scsi_debug
 
