@@ -22,8 +22,8 @@ expect_eq scsi_lio_vpd_id "$(cat /sys/class/scsi_device/$m1/device/wwid)" \
 	"$(cat /sys/block/$head/device/vpd_id)"
 # Port 2 was scanned in the default group: it reports "inquiry data
 # changed" for its move to group b with its next command.
-check scsi_lio_port1_optimized wait_until 100 tur_is $m1 active/optimized
-check scsi_lio_port2_nonoptimized wait_until 100 tur_is $m2 active/non-optimized
+check scsi_lio_port1_optimized wait_until 300 tur_is $m1 active/optimized
+check scsi_lio_port2_nonoptimized wait_until 300 tur_is $m2 active/non-optimized
 say "LIO: head $head, $p1 ($m1, port 1, group default), $p2 ($m2, port 2, group b)"
 
 # reads_go_to PATH: the next 100 reads through the head all go to PATH.
@@ -44,16 +44,16 @@ sleep 1
 w2=$(writes $p2)
 echo 0 > $GB/alua_access_state
 echo 1 > $GA/alua_access_state
-check scsi_lio_flip_port2_optimized wait_until 100 access_is $m2 active/optimized
-check scsi_lio_flip_port1_nonoptimized wait_until 100 access_is $m1 active/non-optimized
-check scsi_lio_flip_io_moves wait_until 100 writes_above $p2 "$w2"
+check scsi_lio_flip_port2_optimized wait_until 300 access_is $m2 active/optimized
+check scsi_lio_flip_port1_nonoptimized wait_until 300 access_is $m1 active/non-optimized
+check scsi_lio_flip_io_moves wait_until 300 writes_above $p2 "$w2"
 say "LIO ALUA flip under fio verify: $p2 optimized, $p1 non-optimized," \
 	"writes on $p2 $w2 -> $(writes $p2)"
 # And back, while fio still runs: now port 2 carries the I/O.
 echo 0 > $GA/alua_access_state
 echo 1 > $GB/alua_access_state
-check scsi_lio_flip_back_port1 wait_until 100 read_is $m1 active/optimized
-check scsi_lio_flip_back_port2 wait_until 100 access_is $m2 active/non-optimized
+check scsi_lio_flip_back_port1 wait_until 300 read_is $m1 active/optimized
+check scsi_lio_flip_back_port2 wait_until 300 access_is $m2 active/non-optimized
 fio_result scsilioflip scsi_lio_flip
 check scsi_lio_flip_back_io reads_go_to $p1
 
@@ -72,13 +72,13 @@ ta=$!
 check scsi_lio_slow_transition_target wait_until 20 alua_state_is $GA 15
 wait $tb $ta
 check scsi_lio_slow_transition_under_io kill -0 $fiopid
-check scsi_lio_slow_transition_port2 wait_until 100 read_is $m2 active/optimized
+check scsi_lio_slow_transition_port2 wait_until 300 read_is $m2 active/optimized
 echo 0 > $GA/alua_access_state &
 ta=$!
 echo 1 > $GB/alua_access_state &
 tb=$!
 wait $ta $tb
-check scsi_lio_slow_transition_back wait_until 100 read_is $m1 active/optimized
+check scsi_lio_slow_transition_back wait_until 300 read_is $m1 active/optimized
 fio_result scsiliotrans scsi_lio_slow_transition
 echo 0 > $GA/trans_delay_msecs
 echo 0 > $GB/trans_delay_msecs
@@ -92,7 +92,7 @@ lread() { dd if=/dev/$head bs=4k count=64 iflag=direct 2>/dev/null | md5sum; }
 # Standby: the default group goes standby, seen through port 1's I/O, and
 # the non-optimized path takes over.
 echo 2 > $GA/alua_access_state
-check scsi_lio_standby_state wait_until 100 read_is $m1 standby
+check scsi_lio_standby_state wait_until 300 read_is $m1 standby
 check scsi_lio_standby_io_moves reads_go_to $p2
 expect_eq scsi_lio_standby_data "$want" "$(lread)"
 
@@ -103,7 +103,7 @@ expect_eq scsi_lio_standby_data "$want" "$(lread)"
 echo 15 > $GB/alua_access_state
 dd if=/dev/$head of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null &
 ddpid=$!
-check scsi_lio_transitioning_state wait_until 100 access_is $m2 transitioning
+check scsi_lio_transitioning_state wait_until 300 access_is $m2 transitioning
 sleep 2
 check scsi_lio_transitioning_io_waits kill -0 $ddpid
 echo 0 > $GB/alua_access_state
@@ -120,8 +120,8 @@ expect_eq scsi_lio_after_transition_data "$want" "$(lread)"
 # a TEST UNIT READY through it delivers the unit attention.
 echo 0 > $GA/alua_access_state
 echo 1 > $GB/alua_access_state
-check scsi_lio_tur_port1_optimized wait_until 100 tur_is $m1 active/optimized
-check scsi_lio_tur_io_back wait_until 100 reads_go_to $p1
+check scsi_lio_tur_port1_optimized wait_until 300 tur_is $m1 active/optimized
+check scsi_lio_tur_io_back wait_until 300 reads_go_to $p1
 
 # Persistent reservations through the head (IOC_PR_*).  SCSI registers a
 # key per I_T nexus: the head registers it on every path, so READ KEYS
@@ -159,7 +159,7 @@ expect_eq scsi_lio_pr_read_reservation "key 0xabc type 3" "$(pr read-resv)"
 check scsi_lio_pr_target_reservation grep -q "Registrants Only" $PR/res_pr_type
 echo 0 > $GB/alua_access_state
 echo round-robin > /sys/block/$head/device/iopolicy
-check scsi_lio_pr_both_optimized wait_until 100 tur_is $m2 active/optimized
+check scsi_lio_pr_both_optimized wait_until 300 tur_is $m2 active/optimized
 w1=$(writes $p1)
 w2=$(writes $p2)
 fio_verify scsiliopr /dev/$head 2

@@ -105,8 +105,8 @@ group() { if [ "$1" = 1 ]; then echo $GA; else echo $GB; fi; }
 settled() {
 	_so=$(member $opt)
 	_sn=$(member $((3 - opt)))
-	wait_until 100 tur_is "$_so" active/optimized &&
-		wait_until 100 tur_is "$_sn" active/non-optimized
+	wait_until 300 tur_is "$_so" active/optimized &&
+		wait_until 300 tur_is "$_sn" active/non-optimized
 }
 opt=1
 check soak_scsi_lio_settled settled
@@ -142,8 +142,17 @@ debug_head() {
 	[ -n "$head" ] && [ "$(npaths $head)" = 2 ]
 }
 check soak_scsi_debug_head wait_until 150 debug_head
-opt=0:0:0:0
-check soak_scsi_debug_optimized wait_until 100 access_is $opt active/optimized
+# opt_member: set opt to the member that is active/optimized (the first
+# scsi_debug host's; the host numbers depend on the scenarios before).
+opt_member() {
+	opt=
+	for _p in /sys/block/$head/multipath/*; do
+		_m=$(basename "$(readlink -f "$_p/device")")
+		access_is "$_m" active/optimized && opt=$_m
+	done
+	[ -n "$opt" ]
+}
+check soak_scsi_debug_optimized wait_until 300 opt_member
 # uninject: remove a member's injected errors (see scsimpath.sh's inject).
 uninject() {
 	for _c in 0xff 0x28 0x2a; do
@@ -166,12 +175,12 @@ event_debug() {
 		# the path fails over, then TEST UNIT READY (every 5 s)
 		# reinstates it.
 		_r0=$(reinstated)
-		_t0=$(cut -d. -f1 /proc/uptime)
+		_e0=$(cut -d. -f1 /proc/uptime)
 		uninject $opt
 		echo "2 -1 0xff 0x0f 0x0 0x0 0x0 0x0 0x0" > "$dbg/$opt/error"
 		wait_until 600 reinstated_since "$_r0" || return 1
-		_t1=$(cut -d. -f1 /proc/uptime)
-		echo "soak/scsi-debug: reinstated $((_t1 - _t0)) s after the error"
+		_e1=$(cut -d. -f1 /proc/uptime)
+		echo "soak/scsi-debug: reinstated $((_e1 - _e0)) s after the error"
 		;;
 	2)
 		# Running again, the path carries the I/O again.
