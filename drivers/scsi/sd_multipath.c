@@ -345,6 +345,24 @@ static void sd_mpath_put_paths(struct scsi_disk **paths, int nr)
 	kfree(paths);
 }
 
+/*
+ * Register @key on the first @nr of @paths, except @skip, with REGISTER AND
+ * IGNORE EXISTING KEY: they go back to the head's registration after a
+ * refused REGISTER or a PREEMPT removed it.  A path that refuses is logged.
+ */
+static void sd_mpath_pr_restore(struct scsi_disk **paths, int nr,
+				struct scsi_disk *skip, u64 key)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		if (paths[i] != skip &&
+		    sd_pr_register_nexus(paths[i], 0, key, PR_FL_IGNORE_KEY))
+			sd_printk(KERN_WARNING, paths[i],
+				  "multipath: failed to restore the reservation key\n");
+	}
+}
+
 /**
  * sd_mpath_pr_register() - Register a reservation key on every path.
  * @sdkp: The path disk the head chose.
@@ -379,17 +397,10 @@ int sd_mpath_pr_register(struct scsi_disk *sdkp, u64 old_key, u64 new_key,
 	ret = n ? 0 : -EWOULDBLOCK;
 	for (i = 0; i < n && !ret; i++)
 		ret = sd_pr_register_nexus(paths[i], old_key, new_key, flags);
-	if (!ret) {
+	if (!ret)
 		head->pr_key = new_key;
-	} else {
-		/* Path i - 1 refused; those before it are undone. */
-		for (i -= 2; i >= 0; i--) {
-			if (sd_pr_register_nexus(paths[i], 0, prev_key,
-						 PR_FL_IGNORE_KEY))
-				sd_printk(KERN_WARNING, paths[i],
-					  "multipath: failed to restore the reservation key\n");
-		}
-	}
+	else	/* Path i - 1 refused; those before it are undone. */
+		sd_mpath_pr_restore(paths, i - 1, NULL, prev_key);
 	sd_mpath_put_paths(paths, n);
 out_unlock:
 	mutex_unlock(&head->pr_lock);
@@ -485,7 +496,7 @@ int sd_mpath_pr_preempt(struct scsi_disk *sdkp, u64 old_key, u64 new_key,
 {
 	struct scsi_mpath_head *head = sdkp->device->mpath_dev->head;
 	struct scsi_disk **paths;
-	int i, n, ret;
+	int n, ret;
 
 	mutex_lock(&head->pr_lock);
 	ret = sd_pr_preempt_nexus(sdkp, old_key, new_key, type, abort);
@@ -494,13 +505,7 @@ int sd_mpath_pr_preempt(struct scsi_disk *sdkp, u64 old_key, u64 new_key,
 	paths = sd_mpath_get_paths(sdkp->mpath, &n);
 	if (!paths)
 		goto out_unlock;
-	for (i = 0; i < n; i++) {
-		if (paths[i] != sdkp &&
-		    sd_pr_register_nexus(paths[i], 0, head->pr_key,
-					 PR_FL_IGNORE_KEY))
-			sd_printk(KERN_WARNING, paths[i],
-				  "multipath: failed to restore the reservation key\n");
-	}
+	sd_mpath_pr_restore(paths, n, sdkp, head->pr_key);
 	sd_mpath_put_paths(paths, n);
 out_unlock:
 	mutex_unlock(&head->pr_lock);

@@ -97,6 +97,32 @@ fio_no_errors() {
 	fi
 }
 
+# soak_fio_done FILE: wait for a soak cycle's fio (output FILE) and add its
+# failure, verify errors and I/O errors to the soak's counts.
+soak_fio_done() {
+	wait "$fiopid" || fio_failures=$((fio_failures + 1))
+	_sv=$(grep -ciE 'verify:|bad magic|verify failed|mismatch' "$1")
+	verify_errors=$((verify_errors + _sv))
+	grep -qE 'err= *[1-9]' "$1" && io_errors=$((io_errors + 1))
+	done_cycles=$((done_cycles + 1))
+}
+
+# soak_report TARGET PREFIX T0: the MPSOAK line of a soak that started at
+# uptime T0, and its checks PREFIX_*; sets secs and warnings.
+soak_report() {
+	secs=$(($(cut -d. -f1 /proc/uptime) - $3))
+	warnings=$(dmesg | grep -cE 'WARNING:|BUG:|Oops|panicked at|INFO: task .* blocked')
+	echo "MPSOAK $1 cycles=$done_cycles verify_errors=$verify_errors" \
+		"io_errors=$io_errors fio_failures=$fio_failures events_failed=$events_failed" \
+		"kernel_warnings=$warnings seconds=$secs"
+	expect_eq "$2_cycles_done" "$cycles" "$done_cycles"
+	expect_eq "$2_verify_errors" 0 "$verify_errors"
+	expect_eq "$2_io_errors" 0 "$io_errors"
+	expect_eq "$2_fio_failures" 0 "$fio_failures"
+	expect_eq "$2_events_completed" 0 "$events_failed"
+	expect_eq "$2_kernel_warnings" 0 "$warnings"
+}
+
 # Print a line of the human report (make demo).
 say() { echo "MPDEMO $*"; }
 

@@ -82,24 +82,10 @@ while [ $i -lt "$cycles" ]; do
 		p2=$(path_of "$c2")
 		;;
 	esac
-	wait "$fiopid" || fio_failures=$((fio_failures + 1))
-	n=$(grep -ciE 'verify:|bad magic|verify failed|mismatch' /tmp/soak.fio)
-	verify_errors=$((verify_errors + n))
-	grep -qE 'err= *[1-9]' /tmp/soak.fio && io_errors=$((io_errors + 1))
-	done_cycles=$((done_cycles + 1))
+	soak_fio_done /tmp/soak.fio
 	i=$((i + 1))
 done
-secs=$(($(cut -d. -f1 /proc/uptime) - t0))
-warnings=$(dmesg | grep -cE 'WARNING:|BUG:|Oops|panicked at|INFO: task .* blocked')
-echo "MPSOAK $TR cycles=$done_cycles verify_errors=$verify_errors" \
-	"io_errors=$io_errors fio_failures=$fio_failures events_failed=$events_failed" \
-	"kernel_warnings=$warnings seconds=$secs"
-expect_eq "${P}_cycles_done" "$cycles" "$done_cycles"
-expect_eq "${P}_verify_errors" 0 "$verify_errors"
-expect_eq "${P}_io_errors" 0 "$io_errors"
-expect_eq "${P}_fio_failures" 0 "$fio_failures"
-expect_eq "${P}_events_completed" 0 "$events_failed"
-expect_eq "${P}_kernel_warnings" 0 "$warnings"
+soak_report "$TR" "$P" "$t0"
 say "soak/$TR: $done_cycles cycles (ANA flip, reset, delete+reconnect;" \
 	"numa, round-robin, queue-depth) in $secs s," \
 	"verify errors $verify_errors, I/O errors $io_errors, kernel warnings $warnings"

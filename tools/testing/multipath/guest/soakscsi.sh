@@ -73,26 +73,12 @@ soak() {
 			echo "soak/scsi-$1: cycle $_i: event $((_i % 3)) did not complete"
 			dmesg | grep 'multipath:' | tail -3
 		fi
-		wait "$fiopid" || fio_failures=$((fio_failures + 1))
-		_n=$(grep -ciE 'verify:|bad magic|verify failed|mismatch' /tmp/soakscsi.fio)
-		verify_errors=$((verify_errors + _n))
-		grep -qE 'err= *[1-9]' /tmp/soakscsi.fio && io_errors=$((io_errors + 1))
-		done_cycles=$((done_cycles + 1))
+		soak_fio_done /tmp/soakscsi.fio
 		_i=$((_i + 1))
 	done
-	_secs=$(($(cut -d. -f1 /proc/uptime) - _t0))
-	_warn=$(dmesg | grep -cE 'WARNING:|BUG:|Oops|panicked at|INFO: task .* blocked')
-	echo "MPSOAK scsi-$1 cycles=$done_cycles verify_errors=$verify_errors" \
-		"io_errors=$io_errors fio_failures=$fio_failures events_failed=$events_failed" \
-		"kernel_warnings=$_warn seconds=$_secs"
-	expect_eq "${_p}_cycles_done" "$cycles" "$done_cycles"
-	expect_eq "${_p}_verify_errors" 0 "$verify_errors"
-	expect_eq "${_p}_io_errors" 0 "$io_errors"
-	expect_eq "${_p}_fio_failures" 0 "$fio_failures"
-	expect_eq "${_p}_events_completed" 0 "$events_failed"
-	expect_eq "${_p}_kernel_warnings" 0 "$_warn"
-	say "soak/scsi-$1: $done_cycles cycles in $_secs s, verify errors $verify_errors," \
-		"I/O errors $io_errors, kernel warnings $_warn"
+	soak_report "scsi-$1" "$_p" "$_t0"
+	say "soak/scsi-$1: $done_cycles cycles in $secs s, verify errors $verify_errors," \
+		"I/O errors $io_errors, kernel warnings $warnings"
 }
 
 # LIO.  opt is the port whose group is optimized.
