@@ -24,6 +24,7 @@ help:
 	@echo "make soak          CYCLES=N (default 200) SOAK=\"nvme scsi\": path events under fio verify"
 	@echo "make bench         fio: stock C vs Rust libmultipath vs no multipath (REPS=5 RUNTIME=3"
 	@echo "                   MODES=\"icount wall\" CONFIGS=\"test distro\"; distro: dev/bench-distro.config)"
+	@echo "                   BENCH=\"nvme scsi\": scsi = plain sd vs dm-multipath vs native SCSI head"
 	@echo "make insnprof      per-function guest instructions per I/O, stock vs patched (QEMU plugin)"
 	@echo "make selectcost    in-kernel cost of one path selection, stock nvme_find_path() vs libmultipath"
 
@@ -67,7 +68,7 @@ soak:
 	@CYCLES=$(CYCLES) SOAK="$(SOAK)" dev/soak.sh
 
 bench:
-	@dev/bench.sh
+	@BENCH="$(BENCH)" dev/bench.sh
 
 insnprof:
 	@dev/insnprof.sh

@@ -5,6 +5,11 @@
 # and through the same namespace without multipath, under identical QEMU
 # machines; plus the in-kernel path-selection cost and head size (KUnit
 # suite libmultipath_bench) and the head size on a distro-like config.
+# BENCH="nvme scsi" (default) chooses the benches: scsi is fio on a
+# scsi_debug LU with two paths through one plain sd path, dm-multipath
+# (dmsetup tables: round-robin and queue-length, request- and bio-based)
+# and, on the patched kernel, the native SCSI multipath head for each
+# iopolicy (guest benchscsi.sh, report dev/benchscsireport.py).
 #
 # Configs (CONFIGS, default "test distro"), each with its two kernels,
 # both built from one config (the baseline lacks only the series' symbols):
@@ -33,7 +38,10 @@
 # results.csv, chart.png and table.md; out/bench/latest points at it.
 # Files of config test keep their old names (patched-bzImage,
 # icount-patched-1.log, ...); the other configs' start with "<config>-"
-# (distro-patched-bzImage, distro-icount-patched-1.log, ...).
+# (distro-patched-bzImage, distro-icount-patched-1.log, ...); the SCSI
+# bench's console logs start with "scsi-" (scsi-icount-patched-1.log,
+# scsi-distro-icount-patched-1.log; "scsi-head-" for the boots with
+# multipath=on) and its table is table-scsi.md.
 # BENCH_DIR=out/bench/<stamp> adds runs to an earlier run's directory, with
 # that run's kernels (e.g. MODES=icount while the machine is busy, which
 # does not change icount results, then MODES=wall on a quiet machine); the
@@ -48,6 +56,7 @@ ICOUNT_RUNTIME=${ICOUNT_RUNTIME:-1}
 MODES=${MODES:-icount wall}
 CONFIGS_SET=${CONFIGS+set}
 CONFIGS=${CONFIGS:-test distro}
+BENCH=${BENCH:-nvme scsi}
 for v in REPS RUNTIME ICOUNT_RUNTIME; do
 	case ${!v} in
 	'' | *[!0-9]*) die "$v must be a number, got '${!v}'" ;;
@@ -60,6 +69,10 @@ done
 for c in $CONFIGS; do
 	case $c in test | distro) ;; *) die "CONFIGS: unknown config '$c' (test, distro)" ;; esac
 done
+for b in $BENCH; do
+	case $b in nvme | scsi) ;; *) die "BENCH: unknown bench '$b' (nvme, scsi)" ;; esac
+done
+[ -n "$BENCH" ] || die "BENCH is empty (nvme, scsi)"
 [ -x /usr/bin/fio ] || die "fio is needed on the host (the guest runs it over 9p): apt-get install fio"
 
 DISTRO_FRAGMENTS="$ROOT/tools/testing/multipath/mpath-test.config $ROOT/dev/bench-distro.config"
@@ -121,6 +134,7 @@ prepare_kernels() {
 	for c in $CONFIGS; do
 		prepare_config "$c"
 	done
+	case " $BENCH " in *" nvme "*) ;; *) return ;; esac
 	log "head size on a distro-like config (x86_64_defconfig + NUMA, NODES_SHIFT=10)"
 	"$ROOT/dev/headsize.sh" > "$OUT/headsize.txt" 2> "$OUT/headsize.log" ||
 		log "headsize failed, see $OUT/headsize.log"
@@ -154,34 +168,58 @@ else
 	prepare_kernels
 fi
 
-# 4 targets x 8 fio runs of RUNTIME + 1 s ramp, plus start-up; icount
-# guests run slower than real time.
+# 4 targets x 8 fio runs (nvme), at most 5 targets x 4 (scsi), of
+# RUNTIME + 1 s ramp, plus start-up; icount guests run slower than real
+# time.
 timeout=$((600 + 4 * 8 * (RUNTIME + 1) * 8))
+
+# bench_boot BOOT CONFIG PREFIX MODE KERNEL REP: one guest.  BOOT: nvme
+# (guest bench.sh), scsi-off (benchscsi.sh: plain sd and dm-multipath) or
+# scsi-on (benchscsi.sh: the native SCSI head, scsi_mod multipath=on).
+bench_boot() {
+	local boot=$1 c=$2 p=$3 mode=$4 k=$5 rep=$6 scenario=bench lp= l append rc t
+	append="mpbench=$RUNTIME mpkernel=$k"
+	[ "$mode" = icount ] && append="mpbench=$ICOUNT_RUNTIME mpkernel=$k"
+	case $boot in
+	scsi-off) scenario=benchscsi lp=scsi- ;;
+	scsi-on) scenario=benchscsi lp=scsi-head- append="$append mpscsi=on" ;;
+	esac
+	l=$OUT/$lp$p$mode-$k-$rep.log
+	t=$SECONDS
+	rc=0
+	"$ROOT/tools/testing/multipath/run-qemu.sh" -m "$mode" \
+		-k "$OUT/$p$k-bzImage" -i "$OUT/$p$k-initrd.gz" \
+		-t $scenario -l "$l" -T "$timeout" -a "$append" || rc=$?
+	log "rep $rep/$REPS $boot $c $mode $k: $((SECONDS - t)) s (exit $rc)"
+	[ $rc = 0 ] || log "  failed: $(grep -a '^MPTEST fail' "$l" | head -3)"
+}
 start=$SECONDS
 for mode in $MODES; do
 	for rep in $(seq 1 "$REPS"); do
 		order="baseline patched"
 		[ $((rep % 2)) = 0 ] && order="patched baseline"
-		for c in $CONFIGS; do
-			p=$(prefix "$c")
-			for k in $order; do
-				append="mpbench=$RUNTIME"
-				[ "$mode" = icount ] && append="mpbench=$ICOUNT_RUNTIME"
-				[ $k = baseline ] && append="$append mpkernel=baseline"
-				t=$SECONDS
-				rc=0
-				"$ROOT/tools/testing/multipath/run-qemu.sh" -m "$mode" \
-					-k "$OUT/$p$k-bzImage" -i "$OUT/$p$k-initrd.gz" -t bench \
-					-l "$OUT/$p$mode-$k-$rep.log" -T "$timeout" -a "$append" || rc=$?
-				log "rep $rep/$REPS $c $mode $k: $((SECONDS - t)) s (exit $rc)"
-				[ $rc = 0 ] ||
-					log "  failed: $(grep -a '^MPTEST fail' "$OUT/$p$mode-$k-$rep.log" | head -3)"
+		for b in $BENCH; do
+			for c in $CONFIGS; do
+				p=$(prefix "$c")
+				for k in $order; do
+					boots=nvme
+					[ "$b" = scsi ] && boots="scsi-off scsi-on"
+					[ "$b" = scsi ] && [ $k = baseline ] && boots=scsi-off
+					for boot in $boots; do
+						bench_boot "$boot" "$c" "$p" "$mode" "$k" "$rep"
+					done
+				done
 			done
 		done
 	done
 done
 log "all runs: $((SECONDS - start)) s"
 echo "make bench REPS=$REPS RUNTIME=$RUNTIME ICOUNT_RUNTIME=$ICOUNT_RUNTIME MODES='$MODES'" \
-	"CONFIGS='$CONFIGS'" \
+	"CONFIGS='$CONFIGS' BENCH='$BENCH'" \
 	"${BENCH_DIR:+BENCH_DIR=$BENCH_DIR}" >> "$OUT/commands"
-python3 "$ROOT/dev/benchreport.py" "$OUT" --command "$(paste -sd';' "$OUT/commands")"
+if ls "$OUT" | grep -qE '^(distro-)?(icount|wall)-'; then
+	python3 "$ROOT/dev/benchreport.py" "$OUT" --command "$(paste -sd';' "$OUT/commands")"
+fi
+if ls "$OUT" | grep -q '^scsi-'; then
+	python3 "$ROOT/dev/benchscsireport.py" "$OUT" --command "$(paste -sd';' "$OUT/commands")"
+fi

@@ -457,7 +457,12 @@ static void scsi_mpath_clone_end_io(struct bio *clone)
 		bio_end_io_acct(bio, ctx->start_time);
 	bio_put(clone);
 
-	if (likely(!status) || !blk_path_error(status)) {
+	/*
+	 * BLK_STS_AGAIN: a REQ_NOWAIT clone found the path busy; the
+	 * submitter retries without REQ_NOWAIT, the path is fine.
+	 */
+	if (likely(!status) || status == BLK_STS_AGAIN ||
+	    !blk_path_error(status)) {
 		bio->bi_status = status;
 		bio_endio(bio);
 		return;
@@ -489,6 +494,10 @@ struct bio *scsi_mpath_clone_bio(struct mpath_device *mdev, struct bio *bio)
 	struct scsi_mpath_clone *ctx;
 	struct bio *clone;
 
+	/*
+	 * Also for a REQ_NOWAIT bio: the pool's reserve makes this wait only
+	 * while all of the reserve's clones are in flight.
+	 */
 	clone = bio_alloc_clone(bio->bi_bdev, bio, GFP_NOIO, &head->bio_pool);
 	if (!clone)
 		return NULL;

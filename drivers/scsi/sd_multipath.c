@@ -167,11 +167,14 @@ static struct mpath_head *sd_mpath_alloc_head(struct scsi_device *sdp,
 	mpath->drv_module = THIS_MODULE;
 
 	/*
-	 * Atomic writes are stacked from the paths, so the head must offer
-	 * them: the stacking keeps them only if every path has them.
+	 * Atomic writes and NOWAIT are stacked from the paths, so the head
+	 * must offer them: the stacking keeps them only if every path has
+	 * them.  Without NOWAIT, io_uring hands every I/O of the head to a
+	 * worker thread.
 	 */
 	blk_set_stacking_limits(&lim);
-	lim.features |= BLK_FEAT_IO_STAT | BLK_FEAT_ATOMIC_WRITES;
+	lim.features |= BLK_FEAT_IO_STAT | BLK_FEAT_NOWAIT |
+			BLK_FEAT_ATOMIC_WRITES;
 	ret = mpath_alloc_head_disk(mpath, &lim,
 				    dev_to_node(sdp->host->dma_dev));
 	if (ret)

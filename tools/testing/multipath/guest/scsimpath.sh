@@ -82,6 +82,15 @@ check scsi_mpath_atomic_writes_stacked test "$(qlim $head atomic_write_max_bytes
 	"$(qlim $head atomic_write_max_bytes)" = "$(qlim $popt atomic_write_max_bytes)"
 expect_eq scsi_mpath_max_sectors_stacked "$(qlim $popt max_sectors_kb)" \
 	"$(qlim $head max_sectors_kb)"
+# The head takes NOWAIT I/O, as its paths do (io_uring then submits to it
+# inline, not from a worker thread): a pwritev2() with RWF_NOWAIT is not
+# refused with EOPNOTSUPP.  Past the 16 MiB that fio verify uses.
+hostrun /usr/sbin/xfs_io -d -c 'pwrite -N -V 1 -S 0x5a 30m 4k' /dev/$head > /tmp/nowait 2>&1
+if grep -q 'wrote 4096/4096' /tmp/nowait; then
+	ok scsi_mpath_nowait
+else
+	fail scsi_mpath_nowait "xfs_io pwrite -N -V 1: $(head -c 200 /tmp/nowait)"
+fi
 # Paths without PI: neither they nor the head have an integrity profile.
 integrity() { cat /sys/block/$1/integrity/format; }
 expect_eq scsi_mpath_no_pi_no_profile "none none" "$(integrity $popt) $(integrity $head)"
