@@ -34,23 +34,42 @@ CONFIG_TEXT = {"test": "the tinyconfig-based test config",
 LOG_RE = re.compile(r"^(?:(distro)-)?(icount|wall)-(baseline|patched)-(\d+)\.log$")
 
 
-def parse_logs(out):
-    """Return (fio runs, kunit lines, failures) from the console logs."""
-    runs = []
-    kunit = {}
-    failures = []
+def console_logs(out, log_re, failures):
+    """(name, match, text) of each console log in OUT whose name LOG_RE
+    matches; the guests that failed a check or did not finish go to
+    FAILURES."""
     for log in sorted(out.iterdir()):
-        m = LOG_RE.match(log.name)
+        m = log_re.match(log.name)
         if not m:
             continue
-        config = m.group(1) or "test"
-        mode, kernel, rep = m.group(2), m.group(3), int(m.group(4))
         text = log.read_bytes().decode("utf-8", "replace").replace("\r", "")
         if "MPTEST done" not in text:
             failures.append(f"{log.name}: the guest did not finish")
         for line in text.splitlines():
             if line.startswith("MPTEST fail"):
                 failures.append(f"{log.name}: {line}")
+        yield log.name, m, text
+
+
+def fio_result(blob, rw):
+    """(IOPS, p99 completion latency in us or None, fio's error) of one fio
+    JSON output; raises ValueError, KeyError or IndexError if it is not."""
+    job = json.loads(blob)["jobs"][0]
+    side = job["read" if rw == "randread" else "write"]
+    p99 = side.get("clat_ns", {}).get("percentile", {}).get("99.000000")
+    return (float(side["iops"]), (p99 / 1000.0) if p99 is not None else None,
+            int(job.get("error", 0)))
+
+
+def parse_logs(out):
+    """Return (fio runs, kunit lines, failures) from the console logs."""
+    runs = []
+    kunit = {}
+    failures = []
+    for name, m, text in console_logs(out, LOG_RE, failures):
+        config = m.group(1) or "test"
+        mode, kernel, rep = m.group(2), m.group(3), int(m.group(4))
+        for line in text.splitlines():
             if line.startswith("MPBENCH kunit "):
                 kunit.setdefault((config, mode, kernel), []).append(
                     line[len("MPBENCH kunit "):])
@@ -59,23 +78,18 @@ def parse_logs(out):
                 continue
             parts = line.split(" ", 6)
             if len(parts) < 7:
-                failures.append(f"{log.name}: short line {line[:60]}")
+                failures.append(f"{name}: short line {line[:60]}")
                 continue
             _, _, target, rw, qd, jobs, blob = parts
             try:
-                job = json.loads(blob)["jobs"][0]
+                iops, p99, error = fio_result(blob, rw)
             except (ValueError, KeyError, IndexError) as e:
-                failures.append(f"{log.name}: {target} {rw} qd{qd} j{jobs}: bad fio JSON ({e})")
+                failures.append(f"{name}: {target} {rw} qd{qd} j{jobs}: bad fio JSON ({e})")
                 continue
-            side = job["read" if rw == "randread" else "write"]
-            pct = side.get("clat_ns", {}).get("percentile", {})
-            p99 = pct.get("99.000000")
             runs.append({
                 "config": config, "mode": mode, "kernel": kernel, "rep": rep, "target": target,
                 "rw": rw, "iodepth": int(qd), "jobs": int(jobs),
-                "iops": float(side["iops"]),
-                "p99_us": (p99 / 1000.0) if p99 is not None else None,
-                "errors": int(job.get("error", 0)),
+                "iops": iops, "p99_us": p99, "errors": error,
             })
     return runs, kunit, failures
 

@@ -19,7 +19,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchreport import CONFIGS, MODES, fmt_iops, fmt_ratio, fmt_us, geomean, ordered, stats  # noqa: E402
+from benchreport import (CONFIGS, MODES, console_logs, fio_result, fmt_iops,  # noqa: E402
+                         fmt_ratio, fmt_us, geomean, ordered, stats)
 
 HEADS = ["numa", "round-robin", "queue-depth"]
 DMS = ["dm-rr-rq", "dm-ql-rq", "dm-rr-bio", "dm-ql-bio"]
@@ -34,42 +35,29 @@ WANT = {"head/single": 0.97, "head/best dm": 1.15, "off/stock": 0.995}
 def parse_logs(out):
     runs = []
     failures = []
-    for log in sorted(out.iterdir()):
-        m = LOG_RE.match(log.name)
-        if not m:
-            continue
+    for name, m, text in console_logs(out, LOG_RE, failures):
         config = m.group(1) or "test"
         mode, kernel, rep = m.group(2), m.group(3), int(m.group(4))
-        text = log.read_bytes().decode("utf-8", "replace").replace("\r", "")
-        if "MPTEST done" not in text:
-            failures.append(f"{log.name}: the guest did not finish")
         for line in text.splitlines():
-            if line.startswith("MPTEST fail"):
-                failures.append(f"{log.name}: {line}")
             if not line.startswith("MPBENCH scsi "):
                 continue
             parts = line.split(" ", 5)
             if len(parts) < 6:
-                failures.append(f"{log.name}: short line {line[:60]}")
+                failures.append(f"{name}: short line {line[:60]}")
                 continue
             _, _, target, rw, qd, blob = parts
             try:
-                job = json.loads(blob)["jobs"][0]
+                iops, p99, error = fio_result(blob, rw)
             except (ValueError, KeyError, IndexError) as e:
-                failures.append(f"{log.name}: {target} {rw} qd{qd}: bad fio JSON ({e})")
+                failures.append(f"{name}: {target} {rw} qd{qd}: bad fio JSON ({e})")
                 continue
-            side = job["read" if rw == "randread" else "write"]
-            p99 = side.get("clat_ns", {}).get("percentile", {}).get("99.000000")
+            if error:
+                failures.append(f"{name}: {target} {rw} qd{qd}: fio error {error}")
             runs.append({
                 "config": config, "mode": mode, "kernel": kernel, "rep": rep,
                 "target": target, "rw": rw, "iodepth": int(qd),
-                "iops": float(side["iops"]),
-                "p99_us": (p99 / 1000.0) if p99 is not None else None,
-                "errors": int(job.get("error", 0)),
+                "iops": iops, "p99_us": p99, "errors": error,
             })
-            if runs[-1]["errors"]:
-                failures.append(f"{log.name}: {target} {rw} qd{qd}: fio error "
-                                f"{runs[-1]['errors']}")
     return runs, failures
 
 
