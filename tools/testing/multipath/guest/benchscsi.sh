@@ -29,7 +29,8 @@ for arg in $(cat /proc/cmdline); do
 done
 for p in /usr/bin/fio /sbin/dmsetup; do
 	if [ ! -x "/host$p" ]; then
-		fail benchscsi_host_tools "no /host$p (9p share of the host's /)"
+		fail benchscsi_host_tools \
+			"no /host$p (9p share of the host's /): make setup installs fio and dmsetup"
 		exit 0
 	fi
 done
@@ -138,8 +139,8 @@ plain_and_dm() {
 			$ps
 			EOF
 			map=mpbench-$short-$qm
-			if ! dmsetup create $map --table \
-				"0 $sectors multipath 2 queue_mode $qm 0 1 1 $sel 0 2 1 $1 1 $2 1"; then
+			table="0 $sectors multipath 2 queue_mode $qm 0 1 1 $sel 0 2 1 $1 1 $2 1"
+			if ! dmsetup create $map --table "$table"; then
 				fail "benchscsi_dm_${short}_$qm" "dmsetup create $map failed"
 				continue
 			fi
@@ -149,11 +150,13 @@ plain_and_dm() {
 			done
 			expect_eq "benchscsi_dm_${short}_${qm}_paths" "$(words $d1 $d2)" \
 				"$(words $(ls /sys/block/$dm/slaves 2>/dev/null))"
-			run "dm-$short-$qm" "/dev/mapper/$map" /sys/block/$d1/stat /sys/block/$d2/stat
+			run "dm-$short-$qm" "/dev/mapper/$map" \
+				/sys/block/$d1/stat /sys/block/$d2/stat
 			dmsetup status $map > /tmp/dmstatus
 			check "benchscsi_dm_${short}_${qm}_paths_active" \
 				test "$(grep -oE ' [0-9]+:[0-9]+ A ' /tmp/dmstatus | wc -l)" = 2
-			dmsetup remove $map || fail "benchscsi_dm_${short}_${qm}_removed" "dmsetup remove $map"
+			dmsetup remove $map ||
+				fail "benchscsi_dm_${short}_${qm}_removed" "dmsetup remove $map"
 		done
 	done
 }
