@@ -163,11 +163,15 @@ expect_eq scsi_mpath_medium_error_no_failover "$r1" "$(reads "$pnon")"
 # path, eight commands in a row under fio verify: the ALUA handler takes
 # the port group for transitioning and reads the states again, and the
 # commands are retried or move to the other path; no I/O fails.
+# The sense goes in once fio writes through the optimized path: fio over
+# 9p takes seconds to start on a slow (debug) kernel.
 transition_sense_used() { grep -q "^2	0	0xff" "$dbg/$opt/error"; }
+w0=$(writes "$popt")
+opt_written() { [ "$(writes "$popt")" -gt "$w0" ]; }
 fio_verify scsitransition /dev/$head 2
-sleep 1
+wait_until 300 opt_written
 inject $opt "2 -8 0xff 0x0 0x0 0x2 0x2 0x4 0xa"
-check scsi_mpath_transition_sense_delivered wait_until 100 transition_sense_used
+check scsi_mpath_transition_sense_delivered wait_until 300 transition_sense_used
 fio_result scsitransition scsi_mpath_transition_sense
 check scsi_mpath_transition_optimized_again wait_until 100 access_is $opt active/optimized
 
