@@ -29,7 +29,9 @@ KERNELS = ["baseline", "patched"]
 LOG_RE = re.compile(r"^scsi-(?:head-)?(?:(distro)-)?(icount|wall)-(baseline|patched)-(\d+)\.log$")
 # Acceptance of the SCSI bench (issue 14), on the geometric mean over the
 # workloads and in icount mode.
-WANT = {"head/single": 0.97, "head/best dm": 1.15, "off/stock": 0.995}
+WANT = {f"{h} / single": 0.97 for h in HEADS}
+WANT.update({f"{h} / best dm": 1.15 for h in HEADS})
+WANT["off / stock"] = 0.995
 
 
 def parse_logs(out):
@@ -112,14 +114,10 @@ def summarise(runs):
 
 
 def verdict(name, r):
-    if r["geomean"] is None:
-        return "-"
-    for key, want in WANT.items():
-        h, _, rest = key.partition("/")
-        if (h == "head" and name.endswith(" / " + rest.strip()) and name.split(" / ")[0]
-                in HEADS) or name == key.replace("/", " / "):
-            return f">= {want}: " + ("yes" if r["geomean"] >= want else "NO")
-    return ""
+    want = WANT.get(name)
+    if want is None or r["geomean"] is None:
+        return "" if want is None else "-"
+    return f">= {want}: " + ("yes" if r["geomean"] >= want else "NO")
 
 
 def markdown(summary, meta, failures):
