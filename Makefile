@@ -9,7 +9,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tree export series kernel header-check \
-	check demo soak bench insnprof selectcost checkpatch clippy prototype-guard bisect clean
+	check docs demo soak bench insnprof selectcost checkpatch clippy prototype-guard bisect clean
 
 help:
 	@echo "make demo          set up, build, boot under QEMU and print a report"
@@ -18,6 +18,9 @@ help:
 	@echo "make tree          kernel work tree: pristine base + one commit per patch"
 	@echo "make export        write commits made in the work tree back into the repo"
 	@echo "make series        git format-patch + cover letter to out/series, git am check"
+	@echo "                   AUTHOR=\"Name <email>\": From: and Signed-off-by:; V=3: [PATCH v3 NN/MM]"
+	@echo "make docs         build the series' documents (Sphinx), no warning of theirs allowed;"
+	@echo "                   SHOT=file.png: screenshot of the driver API page (headless Chromium)"
 	@echo "make kernel        configure (tinyconfig + fragment) and build the test kernel"
 	@echo "make header-check  include/linux/multipath.h and lib/multipath/abi.rs agree"
 	@echo "make bisect        build the kernel at every patch of the series"
@@ -39,6 +42,9 @@ export:
 
 series:
 	@dev/series.sh
+
+docs:
+	@dev/docs.sh
 
 kernel:
 	@dev/kernel.sh

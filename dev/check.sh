@@ -54,6 +54,8 @@ step header-check make -C "$ROOT" -s header-check
 step kernel-doc "$ROOT/dev/kerneldoc.sh"
 step rustfmtcheck make -C "$TREE" -s LLVM=-19 rustfmtcheck
 step series "$ROOT/dev/series.sh"
+step series-author-version "$ROOT/dev/series-check.sh"
+step docs "$ROOT/dev/docs.sh"
 step checkpatch "$ROOT/dev/checkpatch.sh"
 step config-without-rust-says-why "$ROOT/dev/rustoff.sh"
 

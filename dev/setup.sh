@@ -8,7 +8,7 @@ set -euo pipefail
 BINDGEN_VERSION=0.73.2
 APT_PKGS=(flex bison bc libelf-dev libssl-dev dwarves ccache cpio kmod file
 	  busybox-static fio nvme-cli udev dmsetup multipath-tools sg3-utils xfsprogs
-	  uuid-runtime
+	  uuid-runtime python3-sphinx python3-yaml
 	  clang-19 libclang-19-dev lld-19 llvm-19 rsync python3 git make gcc libc6-dev)
 # QEMU comes from bookworm-backports: bookworm's qemu-system 7.2 conflicts with
 # the qemu-utils 10.0 that these machines ship.

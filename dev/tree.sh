@@ -33,7 +33,10 @@ if i >= 0:
     open(p, 'w').write(s[:i])
 PY
 	git add -A -f
-	git "${GIT_ID[@]}" commit -q -m "Linux 7.3.4 base"
+	# A fixed date, so that the base commit, and the series' base-commit:,
+	# are the same on every machine.
+	GIT_AUTHOR_DATE="2026-11-23T00:00:00Z" GIT_COMMITTER_DATE="2026-11-23T00:00:00Z" \
+		git "${GIT_ID[@]}" commit -q -m "Linux 7.3.4 base"
 	git tag -f pristine >/dev/null
 fi
 
