@@ -23,7 +23,8 @@ done
 while read -r f; do
 	case $f in
 	rust/helpers/*) entry='RUST' ;;
-	drivers/scsi/* | include/scsi/*) entry='SCSI NATIVE MULTIPATH' ;;
+	drivers/scsi/* | include/scsi/* | Documentation/admin-guide/scsi-multipath.rst)
+		entry='SCSI NATIVE MULTIPATH' ;;
 	*) entry='LIBMULTIPATH' ;;
 	esac
 	if ! (cd "$TREE" && scripts/get_maintainer.pl --no-git -f "$f" 2>/dev/null) |

@@ -20,8 +20,23 @@ export PATH=/usr/bin:$PATH
 command -v sphinx-build >/dev/null && python3 -c 'import sphinx, yaml' 2>/dev/null ||
 	die "sphinx-build or PyYAML not found: run 'make setup' (Debian packages python3-sphinx python3-yaml)"
 
-mapfile -t docs < <(git -C "$TREE" diff --name-only --diff-filter=AM pristine.."$WORK_BRANCH" -- 'Documentation/*.rst')
-[ ${#docs[@]} -gt 0 ] || die "the series changes no document under Documentation/"
+mapfile -t changed < <(git -C "$TREE" diff --name-only --diff-filter=AM pristine.."$WORK_BRANCH" -- 'Documentation/*.rst')
+[ ${#changed[@]} -gt 0 ] || die "the series changes no document under Documentation/"
+# An existing index.rst that the series only links a document from is not
+# built (driver-api's would take the whole of driver-api, 10 min): each
+# toctree entry it adds must name a document that exists.
+docs=()
+for d in "${changed[@]}"; do
+	if [ "${d##*/}" = index.rst ] && git -C "$TREE" cat-file -e "pristine:$d" 2>/dev/null; then
+		while read -r e; do
+			[ -f "$TREE/${d%/*}/$e.rst" ] ||
+				die "$d: the toctree entry '$e' added by the series names no document"
+		done < <(git -C "$TREE" diff pristine.."$WORK_BRANCH" -- "$d" |
+			sed -n 's/^+   \([a-z0-9_/.-]*\)$/\1/p')
+		continue
+	fi
+	docs+=("$d")
+done
 # The directories to build: a document's own directory if it has an
 # index.rst, else its top-level directory.
 dirs=()
@@ -70,9 +85,26 @@ chromium=$(command -v chromium || true)
 mkdir -p "$(dirname "$SHOT")"
 prof=$(mktemp -d)
 trap 'rm -rf "$prof"' EXIT
-"$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-	--disable-background-networking --disable-component-update --disable-sync \
-	--user-data-dir="$prof" --hide-scrollbars --window-size=1280,2400 \
-	--screenshot="$SHOT" "file://$api" >/dev/null 2>&1
-[ -s "$SHOT" ] || die "chromium wrote no screenshot"
-log "screenshot of $api: $SHOT"
+# shot PAGE PNG: a screenshot of the top of PAGE.
+shot() {
+	"$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$prof" --hide-scrollbars --window-size=1280,2400 \
+		--screenshot="$2" "file://$1" >/dev/null 2>&1
+	[ -s "$2" ] || die "chromium wrote no screenshot of $1"
+	log "screenshot of $1: $2"
+}
+shot "$api" "$SHOT"
+# The API reference, generated from the header: headless Chromium does not
+# scroll to a #fragment before its screenshot, so a copy of the page whose
+# body starts at that section, next to the original for its style sheets.
+ref=${api%.html}-api-reference.html
+python3 - "$api" "$ref" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+main = '<div class="body" role="main">'
+body = s.index(main) + len(main)
+sec = s.index('<section id="api-reference">')
+open(sys.argv[2], 'w').write(s[:body] + s[sec:])
+PY
+shot "$ref" "${SHOT%.png}-api-reference.png"

@@ -281,8 +281,9 @@ static struct scsi_mpath_head *scsi_mpath_alloc_head(const char *vpd_id)
 
 /*
  * Publish the state of a path to the selectors: usable when the device
- * runs, has not failed I/O and is active in ALUA terms; optimized when it is
- * active/optimized.  A device without ALUA reads as active/optimized.
+ * runs, has not failed I/O, is not being deleted from its head and is
+ * active in ALUA terms; optimized when it is active/optimized.  A device
+ * without ALUA reads as active/optimized.
  */
 static void scsi_mpath_publish(struct scsi_mpath_device *smd)
 {
@@ -291,7 +292,8 @@ static void scsi_mpath_publish(struct scsi_mpath_device *smd)
 	bool usable;
 
 	lockdep_assert_held(&smd->lock);
-	usable = READ_ONCE(sdev->sdev_state) == SDEV_RUNNING && !smd->failed;
+	usable = READ_ONCE(sdev->sdev_state) == SDEV_RUNNING && !smd->failed &&
+		 !smd->detached;
 	switch (READ_ONCE(sdev->access_state) & SCSI_ACCESS_STATE_MASK) {
 	case SCSI_ACCESS_STATE_OPTIMAL:
 		state = MPATH_STATE_OPTIMIZED;
@@ -401,6 +403,9 @@ static void scsi_mpath_recheck_work(struct work_struct *work)
  */
 void scsi_mpath_attach(struct scsi_mpath_device *smd, struct mpath_head *mpath)
 {
+	spin_lock_irq(&smd->lock);
+	smd->detached = false;
+	spin_unlock_irq(&smd->lock);
 	rcu_assign_pointer(smd->mpath, mpath);
 }
 EXPORT_SYMBOL_GPL(scsi_mpath_attach);
@@ -409,11 +414,20 @@ EXPORT_SYMBOL_GPL(scsi_mpath_attach);
  * scsi_mpath_detach() - sd is about to delete the path from its head.
  * @smd: The path.
  *
+ * The path is published as not usable from now on, whatever the device's
+ * state: when sd is unbound from a running device, nothing else would stop
+ * the selectors from choosing it again after sd cleared it from the cached
+ * paths, and a path cached then would outlive its removal from the head.
+ *
  * Context: Process context; waits for the state updates that still see the
  * library head.
  */
 void scsi_mpath_detach(struct scsi_mpath_device *smd)
 {
+	spin_lock_irq(&smd->lock);
+	smd->detached = true;
+	scsi_mpath_publish(smd);
+	spin_unlock_irq(&smd->lock);
 	RCU_INIT_POINTER(smd->mpath, NULL);
 	synchronize_rcu();
 }

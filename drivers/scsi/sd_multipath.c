@@ -703,7 +703,10 @@ void sd_mpath_remove(struct scsi_disk *sdkp)
 	struct scsi_mpath_device *smd = sdkp->device->mpath_dev;
 	struct mpath_head *mpath = sdkp->mpath;
 
-	/* The device is no longer running: new I/O does not choose it. */
+	/*
+	 * Published as not usable, even when the device runs on (sd unbound
+	 * from it): new I/O does not choose it.
+	 */
 	scsi_mpath_detach(smd);
 	mpath_synchronize(mpath);
 	if (mpath_clear_current_path(&smd->mdev))

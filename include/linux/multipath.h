@@ -173,7 +173,9 @@ struct mpath_head_template {
 	 */
 	void (*remove_head)(struct mpath_head *head);
 	/**
-	 * @add_cdev: Add the head character device once the head disk is live.
+	 * @add_cdev: Add the head character device once the head disk is live, with
+	 * mpath_chr_fops and the driver's module as the owner of &mpath_head.cdev:
+	 * an open of the character device pins only the head, not the driver.
 	 */
 	int (*add_cdev)(struct mpath_head *head);
 	/**
@@ -206,8 +208,9 @@ struct mpath_head_template {
 	 */
 	struct bio *(*clone_bio)(struct mpath_device *mdev, struct bio *bio);
 	/**
-	 * @ioctl_begin: Called under SRCU before an ioctl; a non-NULL *data makes the
-	 * library drop SRCU around the ioctl and call ioctl_finish(data).
+	 * @ioctl_begin: Called under SRCU before an ioctl; if it stores a pointer in
+	 * data, the library drops SRCU around the ioctl and then passes that pointer
+	 * to ioctl_finish.
 	 */
 	void (*ioctl_begin)(struct mpath_device *mdev, unsigned int cmd, void **data);
 	/**
@@ -232,7 +235,10 @@ struct mpath_head_template {
  *
  * The driver sets @mpdt, @iopolicy, @drvdata, @parent, @disk_groups
  * and @drv_module after mpath_alloc_head(); everything else belongs to the
- * library, and drivers only read it through the functions below.
+ * library.  Drivers otherwise go through the functions below, with these
+ * exceptions: they may read @flags, walk @dev_list under @srcu or @lock, add
+ * bios to @requeue_list under @requeue_lock, fill in @cdev and @cdev_device
+ * in add_cdev, and reset the two diagnostic counters.
  *
  * The members every I/O reads come first, so that they share the first
  * cache lines; the large members that only the slow paths use come last,

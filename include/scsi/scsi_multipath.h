@@ -75,6 +75,8 @@ struct scsi_mpath_head {
  * @lock: Serialises the updates of the state published in @mdev.
  * @failed: A path error was seen; the path carries no I/O until the next
  *	state change or a successful TEST UNIT READY.
+ * @detached: sd is deleting the path from its head: it carries no I/O,
+ *	whatever the device's state.
  * @recheck_work: Retries a failed path.
  */
 struct scsi_mpath_device {
@@ -85,6 +87,7 @@ struct scsi_mpath_device {
 	int index;
 	spinlock_t lock;	/* serialises the updates of mdev's state */
 	bool failed;
+	bool detached;
 	struct delayed_work recheck_work;
 };
 
