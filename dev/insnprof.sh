@@ -29,6 +29,12 @@
 # controllers sharing a namespace on a null-co drive; 0: nvmet-loop only),
 # PATCHED_BUILD, BASELINE_BUILD, PROF_TIMEOUT (seconds per boot, default
 # 900), QEMU_PLUGIN_API (default 4: QEMU 10.0's plugin API version).
+# PROF_SCSI=1 profiles native SCSI multipath instead: the patched kernel
+# twice, as "baseline" with scsi_mod multipath=off through one path's
+# plain sd disk and as "patched" with multipath=on through the head, on a
+# scsi_debug LU with two optimized paths (dev/insnprof/guest-scsi.sh), and
+# dev/insnprof/report-scsi.py prints, per policy, what the head adds per
+# function.
 # Output: out/insnprof/<UTC stamp>/ with report.txt, and per kernel
 # (baseline/, patched/) the console log, the snapshots prof.N.gz and the
 # kernel and initramfs booted; out/insnprof/latest points at the last
@@ -42,6 +48,22 @@ PROF_QEMU_NVME=${PROF_QEMU_NVME:-1}
 PATCHED_BUILD=${PATCHED_BUILD:-$BUILD}
 BASELINE_BUILD=${BASELINE_BUILD:-$CACHE/build-baseline}
 PROF_TIMEOUT=${PROF_TIMEOUT:-900}
+PROF_SCSI=${PROF_SCSI:-0}
+case $PROF_SCSI in
+0)
+	GUEST=$ROOT/dev/insnprof/guest.sh
+	REPORT=$ROOT/dev/insnprof/report.py
+	;;
+1)
+	# Both boots on the patched kernel; no extra paths, no QEMU NVMe.
+	BASELINE_BUILD=$PATCHED_BUILD
+	PROF_PATHS=
+	PROF_QEMU_NVME=0
+	GUEST=$ROOT/dev/insnprof/guest-scsi.sh
+	REPORT=$ROOT/dev/insnprof/report-scsi.py
+	;;
+*) die "PROF_SCSI must be 0 or 1, got '$PROF_SCSI'" ;;
+esac
 QEMU_PLUGIN_API=${QEMU_PLUGIN_API:-4}
 QEMU=${QEMU:-qemu-system-x86_64}
 MKINITRAMFS=$ROOT/tools/testing/multipath/mkinitramfs.sh
@@ -52,6 +74,8 @@ case $PROF_PATHS in
 esac
 # Two paths, then the extra counts: three policies each, and nomultipath.
 TARGETS=$((4 + 3 * $(echo "$PROF_PATHS" | tr ',' ' ' | wc -w)))
+# SCSI: the three policies (through the plain disk on the baseline boot).
+[ "$PROF_SCSI" = 0 ] || TARGETS=3
 case $PROF_QEMU_NVME in
 1)
 	# Three policies and qemu-nomultipath.
@@ -121,7 +145,7 @@ guest_archive() {
 	local dir
 	dir=$(mktemp -d)
 	mkdir "$dir/tests"
-	cp "$ROOT/dev/insnprof/guest.sh" "$dir/tests/insnprof.sh"
+	cp "$GUEST" "$dir/tests/insnprof.sh"
 	chmod 755 "$dir/tests" "$dir/tests/insnprof.sh"
 	(cd "$dir" && printf 'tests\ntests/insnprof.sh\n' |
 		cpio -o -H newc --owner=0:0 --quiet) | gzip -1
@@ -150,9 +174,9 @@ mark_address() {
 	echo "$addr"
 }
 
-# profile K BUILD: boot kernel K with the plugin, check the run.
+# profile K BUILD [CMDLINE]: boot kernel K with the plugin, check the run.
 profile() {
-	local k=$1 b=$2 d=$OUT/$1 mark rc=0 nsnap want t=$SECONDS
+	local k=$1 b=$2 extra=${3:-} d=$OUT/$1 mark rc=0 nsnap want t=$SECONDS
 	mkdir -p "$d"
 	cp "$b/arch/x86/boot/bzImage" "$d/bzImage"
 	cp "$b/.config" "$d/config" 2>/dev/null || true
@@ -165,7 +189,7 @@ profile() {
 		-accel tcg -cpu max -machine q35 -m 1G -nographic -no-reboot -smp 1 \
 		-plugin "$PLUGIN,mark=$mark,out=$d/prof" "${QEMU_NVME[@]}" \
 		-kernel "$d/bzImage" -initrd "$d/initrd.gz" \
-		-append "$CMDLINE mtest=insnprof mpprof=$PROF_IOS mpprofpaths=$PROF_PATHS mpprofqemu=$PROF_QEMU_NVME" \
+		-append "$CMDLINE mtest=insnprof mpprof=$PROF_IOS mpprofpaths=$PROF_PATHS mpprofqemu=$PROF_QEMU_NVME $extra" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		</dev/null >"$d/log" 2>&1 || rc=$?
 	case $rc in
@@ -189,14 +213,19 @@ profile() {
 }
 
 pids=()
-profile baseline "$BASELINE_BUILD" & pids+=($!)
-profile patched "$PATCHED_BUILD" & pids+=($!)
+if [ "$PROF_SCSI" = 1 ]; then
+	profile baseline "$BASELINE_BUILD" mpscsi=off & pids+=($!)
+	profile patched "$PATCHED_BUILD" mpscsi=on & pids+=($!)
+else
+	profile baseline "$BASELINE_BUILD" & pids+=($!)
+	profile patched "$PATCHED_BUILD" & pids+=($!)
+fi
 failed=0
 for p in "${pids[@]}"; do
 	wait "$p" || failed=1
 done
 [ "$failed" = 0 ] || die "profiling failed, see the messages above and $OUT"
 
-python3 "$ROOT/dev/insnprof/report.py" "$OUT" || die "report.py failed on $OUT"
+python3 "$REPORT" "$OUT" || die "${REPORT##*/} failed on $OUT"
 ln -sfn "$stamp" "$PLUGIN_DIR/latest"
 log "report: $OUT/report.txt"
