@@ -36,7 +36,6 @@ struct scsi_device;
  * @dev: The scsi_mpath_device class device; parent of the head disk.
  * @path_ida: Per-head path numbers (the N of the hidden disks sdX:N).
  * @iopolicy: I/O policy of the head.
- * @bio_pool: Clones of the head's bios, one per bio sent down a path.
  * @mpath: The library head, which exists while the head has a disk;
  *	written by sd under scsi_mpath_lock(), read under it or under RCU.
  * @disk_index: sd index of the head disk; owned by sd.
@@ -55,7 +54,6 @@ struct scsi_mpath_head {
 	struct device dev;
 	struct ida path_ida;
 	struct mpath_iopolicy iopolicy;
-	struct bio_set bio_pool;
 	struct mpath_head __rcu *mpath;
 	int disk_index;
 	unsigned int disk_paths;
