@@ -45,7 +45,8 @@
 # BENCH_DIR=out/bench/<stamp> adds runs to an earlier run's directory, with
 # that run's kernels (e.g. MODES=icount while the machine is busy, which
 # does not change icount results, then MODES=wall on a quiet machine); the
-# report covers every run in it.  CONFIGS defaults there to the configs
+# report covers every run in it; the new repetitions are numbered after
+# the ones there.  CONFIGS defaults there to the configs
 # whose kernels the directory has.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -190,12 +191,21 @@ bench_boot() {
 	"$ROOT/tools/testing/multipath/run-qemu.sh" -m "$mode" \
 		-k "$OUT/$p$k-bzImage" -i "$OUT/$p$k-initrd.gz" \
 		-t $scenario -l "$l" -T "$timeout" -a "$append" || rc=$?
-	log "rep $rep/$REPS $boot $c $mode $k: $((SECONDS - t)) s (exit $rc)"
+	log "rep $rep $boot $c $mode $k: $((SECONDS - t)) s (exit $rc)"
 	[ $rc = 0 ] || log "  failed: $(grep -a '^MPTEST fail' "$l" | head -3)"
+}
+# first_rep MODE: 1, or with BENCH_DIR the repetition after the last one
+# of MODE already there (its logs are kept, the report counts them all).
+first_rep() {
+	local n
+	n=$(ls "$OUT" | sed -nE "s/^(scsi-(head-)?)?(distro-)?$1-(baseline|patched)-([0-9]+)\.log\$/\5/p" |
+		sort -n | tail -1)
+	echo $((${n:-0} + 1))
 }
 start=$SECONDS
 for mode in $MODES; do
-	for rep in $(seq 1 "$REPS"); do
+	rep0=$(first_rep "$mode")
+	for rep in $(seq "$rep0" $((rep0 + REPS - 1))); do
 		order="baseline patched"
 		[ $((rep % 2)) = 0 ] && order="patched baseline"
 		for b in $BENCH; do

@@ -72,6 +72,19 @@ boot() {
 	"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$build/mods" "$RESULTS/$label-initrd.gz"
 	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$build/arch/x86/boot/bzImage" \
 		-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T "$timeout" -a "$append"
+	# A guest that never reached init ran none of the scenarios.  This
+	# happened once, in CI on 2026-12-07 (debug-scsi: no output in 1500 s,
+	# the same kernel's other three boots fine; 18 boots of it here did not
+	# repeat it).  run-qemu.sh now stops such a guest after 300 s with
+	# where its vCPUs were (MPSTUCK lines): keep that log, show them, and
+	# boot once more; a second hang fails.
+	if ! grep -qa 'MPTEST begin' "$log_file"; then
+		mv "$log_file" "$RESULTS/$label-console-hang.log"
+		echo "  note  $label: the guest never reached init (out/check/$label-console-hang.log); booting it again"
+		grep -a '^MPSTUCK' "$RESULTS/$label-console-hang.log" | sed 's/^/  | /'
+		"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$build/arch/x86/boot/bzImage" \
+			-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T "$timeout" -a "$append"
+	fi
 	tr -d '\r' < "$log_file" > "$log_file.clean"
 	local scenario=none
 	: > "$RESULTS/$label-results.txt"

@@ -6,8 +6,8 @@
 # log file and exits 0 only if the guest finished and reported no failure.
 #
 # Usage: run-qemu.sh -k bzImage -i initrd.gz -t kunit,qemunvme,scsidebug
-#                    -l console.log [-T timeout_s] [-a "extra cmdline"]
-#                    [-m test|wall|icount]
+#                    -l console.log [-T timeout_s] [-B boot_timeout_s]
+#                    [-a "extra cmdline"] [-m test|wall|icount]
 #
 # Machine (-m):
 #   test    (default) q35, two vCPUs in two NUMA nodes; one nvme-subsys
@@ -19,21 +19,22 @@
 #           deterministic mode).
 set -euo pipefail
 
-kernel= initrd= tests= log= timeout=300 append= machine=test
-while getopts k:i:t:l:T:a:m: opt; do
+kernel= initrd= tests= log= timeout=300 boot_timeout=300 append= machine=test
+while getopts k:i:t:l:T:B:a:m: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
 	t) tests=$OPTARG ;;
 	l) log=$OPTARG ;;
 	T) timeout=$OPTARG ;;
+	B) boot_timeout=$OPTARG ;;
 	a) append=$OPTARG ;;
 	m) machine=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 [ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$tests" ] && [ -n "$log" ] || {
-	echo "usage: $0 -k bzImage -i initrd -t tests -l log [-T timeout] [-a append]" \
+	echo "usage: $0 -k bzImage -i initrd -t tests -l log [-T timeout] [-B boot_timeout] [-a append]" \
 		"[-m test|wall|icount]" >&2
 	exit 2
 }
@@ -70,22 +71,68 @@ esac
 # bandwidth-notification interrupt once shared a line declared stuck
 # ("irq N: nobody cared") with the NVMe controllers, before the test config
 # had MSI.
-cmdline="console=ttyS0 panic=-1 oops=panic loglevel=4 pcie_ports=compat"
+# log_buf_len: the guest's init reads the kernel log after each scenario
+# for warnings (loglevel=4 keeps them off the console); 4 MiB does not wrap
+# in a scenario.
+cmdline="console=ttyS0 panic=-1 oops=panic loglevel=4 log_buf_len=4M pcie_ports=compat"
 # The guest dumps its blocked tasks shortly before the timeout (init);
 # not under icount, where guest time does not follow the host's.
 watchdog=$((timeout > 120 ? timeout - 60 : timeout / 2))
 [ "$machine" = icount ] || append="mpwatchdog=$watchdog $append"
-rc=0
+# A guest stuck before init prints nothing at loglevel=4 and has no
+# watchdog of its own.  The host watches: if init has not started after
+# boot_timeout seconds (a debug kernel reaches it in about 30 s here), or
+# 20 s before the timeout, it asks QEMU's monitor where each vCPU is
+# (qemu-stuck.py, symbols from the build's System.map); a guest that never
+# reached init is stopped there.  (Its first line, "MPTEST begin", follows
+# the console's terminal reset on the same line: not anchored.)
+monitor=$work/monitor.sock
+stuck() {
+	python3 "$(dirname "$0")/qemu-stuck.py" "$monitor" \
+		"$(dirname "$kernel")/../../../System.map" > "$work/stuck.txt" 2>&1 || true
+}
 timeout --kill-after=10 "$timeout" "$QEMU" \
 	-accel tcg -cpu max -machine q35 -m 1G -nographic -no-reboot \
+	-monitor "unix:$monitor,server=on,wait=off" \
 	"${machine_args[@]}" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "$cmdline mtest=$tests $append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	</dev/null >"$log" 2>&1 || rc=$?
+	</dev/null >"$log" 2>&1 &
+qemu_pid=$!
+(
+	t=0
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		if [ "$t" -ge "$boot_timeout" ] && ! grep -qa 'MPTEST begin' "$log"; then
+			stuck
+			touch "$work/no-init"
+			kill "$qemu_pid"
+			exit
+		fi
+		if [ "$t" -ge $((timeout - 20)) ]; then
+			stuck
+			exit
+		fi
+		sleep 5
+		t=$((t + 5))
+	done
+) &
+watch_pid=$!
+rc=0
+wait "$qemu_pid" || rc=$?
+kill "$watch_pid" 2>/dev/null || true
+wait "$watch_pid" 2>/dev/null || true
 
-if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "MPTEST fail qemu: guest did not finish within ${timeout}s" >> "$log"
+if [ -e "$work/no-init" ] || [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	if [ -s "$work/stuck.txt" ]; then
+		echo "MPSTUCK where the vCPUs were (qemu-stuck.py):"
+		sed 's/^/MPSTUCK /' "$work/stuck.txt"
+	fi >> "$log"
+	if [ -e "$work/no-init" ]; then
+		echo "MPTEST fail qemu: guest did not start init within ${boot_timeout}s" >> "$log"
+	else
+		echo "MPTEST fail qemu: guest did not finish within ${timeout}s" >> "$log"
+	fi
 	exit 1
 fi
 if ! grep -q '^MPTEST done' "$log"; then
