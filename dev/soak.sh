@@ -8,7 +8,8 @@
 #         unplugged and plugged on an LIO target; hosts added and removed,
 #         transport errors and path offline/online on scsi_debug (guest
 #         soakscsi.sh).
-# SOAK="nvme scsi" (default) chooses.  Prints the cycles done, verify
+# SOAK="nvme scsi" (default) chooses; "loop" and "tcp" are nvme's two
+# halves alone.  Prints the cycles done, verify
 # errors, I/O errors and kernel warnings per target; exits non-zero unless
 # every count is as it should be.
 set -uo pipefail
@@ -23,13 +24,14 @@ scenarios=
 want=0
 for t in $SOAK; do
 	case $t in
-	nvme) scenarios=$scenarios,soakloop,soaktcp ;;
-	scsi) scenarios=$scenarios,soakscsi ;;
-	*) die "SOAK: unknown '$t' (nvme, scsi)" ;;
+	nvme) scenarios=$scenarios,soakloop,soaktcp want=$((want + 2)) ;;
+	loop) scenarios=$scenarios,soakloop want=$((want + 1)) ;;
+	tcp) scenarios=$scenarios,soaktcp want=$((want + 1)) ;;
+	scsi) scenarios=$scenarios,soakscsi want=$((want + 2)) ;;
+	*) die "SOAK: unknown '$t' (nvme, loop, tcp, scsi)" ;;
 	esac
-	want=$((want + 2))
 done
-[ "$want" -gt 0 ] || die "SOAK is empty (nvme, scsi)"
+[ "$want" -gt 0 ] || die "SOAK is empty (nvme, loop, tcp, scsi)"
 OUT=$ROOT/out/soak
 mkdir -p "$OUT"
 "$ROOT/dev/kernel.sh" > "$OUT/kernel-build.log" 2>&1 ||

@@ -34,8 +34,8 @@ while getopts k:i:t:l:T:B:a:m: opt; do
 	esac
 done
 [ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$tests" ] && [ -n "$log" ] || {
-	echo "usage: $0 -k bzImage -i initrd -t tests -l log [-T timeout] [-B boot_timeout] [-a append]" \
-		"[-m test|wall|icount]" >&2
+	echo "usage: $0 -k bzImage -i initrd -t tests -l log [-T timeout]" \
+		"[-B boot_timeout] [-a append] [-m test|wall|icount]" >&2
 	exit 2
 }
 QEMU=${QEMU:-qemu-system-x86_64}
