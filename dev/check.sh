@@ -59,10 +59,21 @@ step docs "$ROOT/dev/docs.sh"
 step checkpatch "$ROOT/dev/checkpatch.sh"
 step config-without-rust-says-why "$ROOT/dev/rustoff.sh"
 
+# guest LABEL BUILD TESTS APPEND TIMEOUT [BOOT_TIMEOUT]: one QEMU boot of
+# BUILD running TESTS, its console in out/check/LABEL-console.log.
+guest() {
+	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$2/arch/x86/boot/bzImage" \
+		-i "$RESULTS/$1-initrd.gz" -t "$3" -l "$RESULTS/$1-console.log" -a "$4" \
+		-T "$5" -B "${6:-300}"
+}
+
 # boot LABEL BUILD_DIR SCENARIOS [CMDLINE]: boot a kernel, run the guest
 # scenarios and count every guest check and every libmultipath KUnit case.
 # The results, one "scenario check ok|fail" per line, go to
 # out/check/LABEL-results.txt for the baseline comparison.
+# CHECK_FIRST_BOOT_TIMEOUT=S gives each guest's first boot S seconds to
+# reach init (default 300): 1 makes every first boot "hang", to try the
+# retry below.
 boot() {
 	local label=$1 build=$2 tests=$3 append=${4:-} timeout=900
 	# KASAN and lockdep make the debug kernel about twice as slow.
@@ -70,8 +81,7 @@ boot() {
 	local log_file=$RESULTS/$label-console.log
 	printf '[%4ds] %s: QEMU boot running %s ...\n' $((SECONDS - t0)) "$label" "$tests"
 	"$ROOT/tools/testing/multipath/mkinitramfs.sh" "$build/mods" "$RESULTS/$label-initrd.gz"
-	"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$build/arch/x86/boot/bzImage" \
-		-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T "$timeout" -a "$append"
+	guest "$label" "$build" "$tests" "$append" "$timeout" "${CHECK_FIRST_BOOT_TIMEOUT:-}"
 	# A guest that never reached init ran none of the scenarios.  This
 	# happened once, in CI on 2026-12-07 (debug-scsi: no output in 1500 s,
 	# the same kernel's other three boots fine; 18 boots of it here did not
@@ -82,8 +92,7 @@ boot() {
 		mv "$log_file" "$RESULTS/$label-console-hang.log"
 		echo "  note  $label: the guest never reached init (out/check/$label-console-hang.log); booting it again"
 		grep -a '^MPSTUCK' "$RESULTS/$label-console-hang.log" | sed 's/^/  | /'
-		"$ROOT/tools/testing/multipath/run-qemu.sh" -k "$build/arch/x86/boot/bzImage" \
-			-i "$RESULTS/$label-initrd.gz" -t "$tests" -l "$log_file" -T "$timeout" -a "$append"
+		guest "$label" "$build" "$tests" "$append" "$timeout"
 	fi
 	tr -d '\r' < "$log_file" > "$log_file.clean"
 	local scenario=none

@@ -101,8 +101,9 @@ timeout --kill-after=10 "$timeout" "$QEMU" \
 	</dev/null >"$log" 2>&1 &
 qemu_pid=$!
 (
-	t=0
+	start=$SECONDS
 	while kill -0 "$qemu_pid" 2>/dev/null; do
+		t=$((SECONDS - start))
 		if [ "$t" -ge "$boot_timeout" ] && ! grep -qa 'MPTEST begin' "$log"; then
 			stuck
 			touch "$work/no-init"
@@ -114,7 +115,6 @@ qemu_pid=$!
 			exit
 		fi
 		sleep 5
-		t=$((t + 5))
 	done
 ) &
 watch_pid=$!

@@ -6,6 +6,11 @@
 # with the series applied are named libmultipath_*; the harness leaves them
 # out of the comparison with the unpatched kernel.
 
+# Kernel reports that fail a check: warnings, BUGs (KASAN's among them),
+# lockdep and RCU splats, oopses, CFI failures, Rust panics, hung tasks.
+KLOG_SPLAT='WARNING:|BUG:|Oops|Kernel panic|UBSAN:|CFI failure|panicked at'
+KLOG_SPLAT="$KLOG_SPLAT|general protection fault|INFO: task .* blocked"
+
 ok() { echo "MPTEST ok $1"; }
 fail() { echo "MPTEST fail $1: $2"; }
 
@@ -111,7 +116,7 @@ soak_fio_done() {
 # uptime T0, and its checks PREFIX_*; sets secs and warnings.
 soak_report() {
 	secs=$(($(cut -d. -f1 /proc/uptime) - $3))
-	warnings=$(dmesg | grep -cE 'WARNING:|BUG:|Oops|panicked at|INFO: task .* blocked')
+	warnings=$(dmesg | grep -caE "$KLOG_SPLAT")
 	echo "MPSOAK $1 cycles=$done_cycles verify_errors=$verify_errors" \
 		"io_errors=$io_errors fio_failures=$fio_failures events_failed=$events_failed" \
 		"kernel_warnings=$warnings seconds=$secs"
