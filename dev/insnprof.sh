@@ -139,15 +139,17 @@ OUT=$PLUGIN_DIR/$stamp
 mkdir -p "$OUT"
 log "output in $OUT"
 
-# The guest script as a second archive after the test initramfs: the
-# kernel unpacks concatenated archives, so it lands in /tests of the first.
+# The guest script and its lib.sh as a second archive after the test
+# initramfs: the kernel unpacks concatenated archives, so they land in
+# /tests of the first.
 guest_archive() {
 	local dir
 	dir=$(mktemp -d)
 	mkdir "$dir/tests"
 	cp "$GUEST" "$dir/tests/insnprof.sh"
+	cp "$ROOT/dev/insnprof/lib.sh" "$dir/tests/insnprof-lib.sh"
 	chmod 755 "$dir/tests" "$dir/tests/insnprof.sh"
-	(cd "$dir" && printf 'tests\ntests/insnprof.sh\n' |
+	(cd "$dir" && printf 'tests\ntests/insnprof.sh\ntests/insnprof-lib.sh\n' |
 		cpio -o -H newc --owner=0:0 --quiet) | gzip -1
 	rm -rf "$dir"
 }

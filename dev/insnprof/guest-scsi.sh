@@ -18,46 +18,22 @@
 #   MPPROF ksym ADDR TYPE NAME [MODULE]    all text symbols, after the runs
 #   MPTEST ok prof_done                    at the end
 #   MPTEST fail NAME: REASON               on failure
-# Kernel command line: mpprof=N1,N2 or mpprof=syms (see guest.sh),
+# Kernel command line: mpprof=N1,N2 or mpprof=syms (lib.sh),
 # mpscsi=off|on.
 . /tests/lib.sh
+prof_size=32M
+. /tests/insnprof-lib.sh
 
-n1=2000 n2=6000
 mode=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	mpscsi=*) mode=${arg#mpscsi=} ;;
-	mpprof=syms)
-		grep -E '^[0-9a-f]+ [tT] __x64_sys_sync$' /proc/kallsyms |
-			sed 's/^/MPPROF ksym /'
-		ok prof_syms
-		exit 0
-		;;
-	mpprof=*)
-		IFS=, read -r n1 n2 <<-EOF
-			${arg#mpprof=}
-		EOF
-		;;
 	esac
 done
 case $mode in
 off | on) ;;
 *) fail prof_mode "mpscsi=$mode: off or on"; exit 0 ;;
 esac
-
-# profile TARGET DEV: the two bracketed fio runs.
-profile() {
-	for n in "$n1" "$n2"; do
-		echo "MPPROF run $1 $n"
-		sync
-		hostrun /usr/bin/fio --name=prof --filename="$2" --direct=1 \
-			--ioengine=io_uring --rw=randread --bs=4k --iodepth=1 \
-			--number_ios="$n" --size=32M --thread --norandommap \
-			--randrepeat=0 --output=/tmp/prof.out >/dev/null 2>&1 ||
-			fail "prof_fio_$1" "fio failed on $2: $(tail -3 /tmp/prof.out 2>/dev/null)"
-		sync
-	done
-}
 
 { modprobe scsi_mod multipath=$mode && modprobe sd_mod && modprobe scsi_dh_alua; } ||
 	{ fail prof_modules "cannot load scsi_mod multipath=$mode, sd_mod, scsi_dh_alua"; exit 0; }

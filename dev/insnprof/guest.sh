@@ -26,29 +26,18 @@
 # Then, with mpprofqemu=1, the same through the head of QEMU-emulated NVMe
 # (two PCIe controllers, one shared namespace on a null-co drive) as
 # target qemu-POLICY, and without multipath as qemu-nomultipath.
-# Kernel command line: mpprof=N1,N2 (I/Os of the two runs of each target);
-# mpprof=syms only prints the ksym line of __x64_sys_sync (the host needs
-# the marker address and the kernel has no System.map).
+# Kernel command line: mpprof=N1,N2 or mpprof=syms (lib.sh, packed as
+# /tests/insnprof-lib.sh).
 . /tests/lib.sh
+prof_size=1G
+. /tests/insnprof-lib.sh
 
-n1=2000 n2=6000
 extra=
 qemu=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	mpprofqemu=1) qemu=1 ;;
 	mpprofpaths=*) extra=$(echo "${arg#mpprofpaths=}" | tr ',' ' ') ;;
-	mpprof=syms)
-		grep -E '^[0-9a-f]+ [tT] __x64_sys_sync$' /proc/kallsyms |
-			sed 's/^/MPPROF ksym /'
-		ok prof_syms
-		exit 0
-		;;
-	mpprof=*)
-		IFS=, read -r n1 n2 <<-EOF
-			${arg#mpprof=}
-		EOF
-		;;
 	esac
 done
 
@@ -77,20 +66,6 @@ ports() {
 
 ksyms() {
 	grep -E '^[0-9a-f]+ [tT] ' /proc/kallsyms | sed 's/^/MPPROF ksym /'
-}
-
-# profile TARGET DEV: the two bracketed fio runs.
-profile() {
-	for n in "$n1" "$n2"; do
-		echo "MPPROF run $1 $n"
-		sync
-		hostrun /usr/bin/fio --name=prof --filename="$2" --direct=1 \
-			--ioengine=io_uring --rw=randread --bs=4k --iodepth=1 \
-			--number_ios="$n" --size=1G --thread --norandommap \
-			--randrepeat=0 --output=/tmp/prof.out >/dev/null 2>&1 ||
-			fail "prof_fio_$1" "fio failed on $2: $(tail -3 /tmp/prof.out 2>/dev/null)"
-		sync
-	done
 }
 
 modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 gb=16 ||
