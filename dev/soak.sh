@@ -37,10 +37,12 @@ mkdir -p "$OUT"
 "$ROOT/dev/kernel.sh" > "$OUT/kernel-build.log" 2>&1 ||
 	die "kernel build failed, see $OUT/kernel-build.log"
 "$ROOT/tools/testing/multipath/mkinitramfs.sh" "$BUILD/mods" "$OUT/initrd.gz"
-# About 10 s per cycle and target under TCG, plus boot and set-up.  scsi
-# runs in the same boot: the NVMe scenarios do not load scsi_mod, which
-# soakscsi loads with multipath=on.
-timeout=$((300 + 13 * want * CYCLES))
+# About 10 s per cycle and target under TCG on an idle machine, plus boot
+# and set-up; 18 s for the LIO one with two kernel builds alongside
+# (2026-12-07, when 13 s per cycle stopped a SCSI soak that was still
+# going).  The timeout allows 25 s.  scsi runs in the same boot: the NVMe
+# scenarios do not load scsi_mod, which soakscsi loads with multipath=on.
+timeout=$((300 + 25 * want * CYCLES))
 log "booting for $CYCLES cycles per target: ${scenarios#,} (timeout ${timeout} s)"
 start=$SECONDS
 "$ROOT/tools/testing/multipath/run-qemu.sh" -k "$BUILD/arch/x86/boot/bzImage" \
