@@ -23,7 +23,7 @@ help:
 	@echo "                   SHOT=file.png: screenshot of the driver API page (headless Chromium)"
 	@echo "make kernel        configure (tinyconfig + fragment) and build the test kernel"
 	@echo "make header-check  include/linux/multipath.h and lib/multipath/abi.rs agree"
-	@echo "make bisect        build the kernel at every patch of the series"
+	@echo "make bisect        build the kernel at every patch not verified before (BISECT_ALL=1: all)"
 	@echo "make soak          CYCLES=N (default 200) SOAK=\"nvme scsi\": path events under fio verify"
 	@echo "make bench         fio: stock C vs Rust libmultipath vs no multipath (REPS=5 RUNTIME=3"
 	@echo "                   MODES=\"icount wall\" CONFIGS=\"test distro\"; distro: dev/bench-distro.config)"
