@@ -66,10 +66,10 @@ writes() {
 HOSTLIBS=/host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu
 HOSTLIBS=$HOSTLIBS:/host/usr/lib/x86_64-linux-gnu/ceph
 hostrun() {
-	_p=$1
+	_hostrun=/host$1
 	shift
 	/host/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path "$HOSTLIBS" \
-		"/host$_p" "$@"
+		"$_hostrun" "$@"
 }
 
 # fio_verify NAME DEV LOOPS: write DEV's first 16 MiB in random order with
