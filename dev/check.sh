@@ -104,6 +104,14 @@ boot() {
 		name=${name%:}
 		case $res in
 		scenario) scenario=$name; continue ;;
+		esac
+		# A check's name is its scenario's prefix and a word: anything
+		# else is a guest script that lost its prefix (the soak's checks
+		# once took /usr/bin/sg_turs from hostrun's variable).
+		case $name in
+		'' | *[!A-Za-z0-9_.-]*) failt "$label guest: check name '$name'" "not a word: a clobbered prefix?" ;;
+		esac
+		case $res in
 		ok) pass "$label guest: $name" ;;
 		fail) failt "$label guest: $name" "$rest" ;;
 		esac
